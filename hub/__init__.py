@@ -1,0 +1,102 @@
+"""The web layer: ``create_app`` wires settings, extensions, blueprints, errors and the CLI.
+
+It only wires: no migrations, queries, prompts or network calls happen here.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from hub.config import ROOT, check_config, load_config
+
+
+def create_app(config: Mapping | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        static_folder=str(ROOT / "static"),
+        template_folder=str(ROOT / "templates"),
+        instance_path=str(ROOT / "instance"),
+    )
+    app.config.update(load_config())
+    if config:
+        app.config.update(config)
+    check_config(app.config)
+    configure_logging(app)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_request_hooks(app)
+    register_template_helpers(app)
+    register_commands(app)
+    if app.config.get("HUB_PROXY_FIX"):
+        hops = int(app.config["HUB_PROXY_FIX"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+    return app
+
+
+def configure_logging(app: Flask) -> None:
+    app.logger.setLevel(app.config.get("HUB_LOG_LEVEL", "INFO"))
+    logging.getLogger("hub").setLevel(app.config.get("HUB_LOG_LEVEL", "INFO"))
+
+
+def register_extensions(app: Flask) -> None:
+    from content.workflow import Policy
+    from hub import mail
+    from hub.auth.manager import init_login
+    from hub.extensions import babel, csrf, db, limiter
+    from hub.i18n import babel_locale_selector, parse_enabled
+
+    app.extensions["hub.languages"] = parse_enabled(app.config["HUB_LANGUAGES"])
+    app.extensions["hub.policy"] = Policy(four_eyes=bool(app.config["HUB_FOUR_EYES"]))
+    db.init_app(app)
+    csrf.init_app(app)
+    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["HUB_RATELIMIT_STORAGE_URL"])
+    app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
+    limiter.init_app(app)
+    babel.init_app(
+        app,
+        locale_selector=babel_locale_selector,
+        default_translation_directories=str(ROOT / "translations"),
+    )
+    init_login(app)
+    mail.init_mail(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from hub.admin.routes import bp as admin_bp
+    from hub.auth.routes import bp as auth_bp
+    from hub.editorial.routes import bp as editorial_bp
+    from hub.public.routes import bp as public_bp
+
+    app.register_blueprint(public_bp)
+    app.register_blueprint(auth_bp, url_prefix="/auth")
+    app.register_blueprint(editorial_bp, url_prefix="/editorial")
+    app.register_blueprint(admin_bp, url_prefix="/admin")
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from hub import errors
+
+    errors.register(app)
+
+
+def register_request_hooks(app: Flask) -> None:
+    from hub import security
+
+    security.register(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from hub import templating
+
+    templating.register(app)
+
+
+def register_commands(app: Flask) -> None:
+    from hub.cli import hub_cli
+
+    app.cli.add_command(hub_cli)

@@ -1,0 +1,42 @@
+# Narratives Hub: `make run` and `make test` work on a fresh machine with Python 3.11+.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+FLASK := $(VENV)/bin/flask --app wsgi
+HUB_PORT ?= 5000
+export HUB_PORT
+
+.PHONY: run test lint format venv install translations clean bench
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -r requirements-dev.txt
+	touch $@
+
+venv install: $(VENV)/.installed
+
+translations: $(VENV)/.installed
+	$(FLASK) hub translations compile
+
+run: $(VENV)/.installed translations
+	HUB_COOKIE_SECURE=$${HUB_COOKIE_SECURE:-0} $(FLASK) hub init
+	HUB_COOKIE_SECURE=$${HUB_COOKIE_SECURE:-0} $(FLASK) hub demo --if-empty
+	HUB_COOKIE_SECURE=$${HUB_COOKIE_SECURE:-0} $(FLASK) hub publish-due --every 60 & \
+	  trap 'kill $$! 2>/dev/null' EXIT INT TERM; \
+	  HUB_COOKIE_SECURE=$${HUB_COOKIE_SECURE:-0} $(FLASK) run --host 127.0.0.1 --port $(HUB_PORT) --with-threads
+
+test: $(VENV)/.installed translations
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.installed
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache

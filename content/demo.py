@@ -1,0 +1,284 @@
+"""Demo content for `make run`: organisations, one account per role, stories in several
+languages and in every workflow state. All text is written for the hub; no real people."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from content import services
+from content.models import User, utcnow
+from content.services.stories import CHECKLIST, ActionInput, StoryInput
+from content.workflow import DEFAULT_POLICY, Action
+
+
+@dataclass(frozen=True)
+class DemoAccounts:
+    password: str
+    accounts: tuple[tuple[str, str], ...]
+
+
+DEMO_ACCOUNTS = DemoAccounts(
+    password="peace-demo-2026",  # noqa: S106 - demo data, printed by `make run`
+    accounts=(
+        ("admin@example.org", "admin"),
+        ("editor@example.org", "editor (all languages)"),
+        ("editor.ur@example.org", "editor (ur, en)"),
+        ("translator@example.org", "translator (sd, ur)"),
+        ("contributor@example.org", "contributor (amn-youth)"),
+        ("contributor2@example.org", "contributor (sukoon-women)"),
+    ),
+)
+
+ORGS = (
+    ("amn-youth", "Amn Youth Network", "Young volunteers building dialogue between communities."),
+    (
+        "sukoon-women",
+        "Sukoon Women's Forum",
+        "Women leading peace circles in their neighbourhoods.",
+    ),
+    (
+        "dialogue-centre",
+        "University Dialogue Centre",
+        "Students and teachers learning to disagree well.",
+    ),
+)
+
+# (language, title, summary, body, themes, region, target state)
+STORIES = (
+    (
+        "en",
+        "A cricket match that brought two neighbourhoods together",
+        "Young people from two streets that rarely spoke organised a friendly match.",
+        "When the youth club invited both neighbourhoods, few expected anyone to come.\n\n"
+        "By the afternoon, families shared tea at the boundary and the players agreed to "
+        "meet again every month.\n\n## What changed\n\n- Elders sat together for the first time\n"
+        "- The young organisers now run a weekly dialogue circle",
+        ("youth", "community"),
+        "punjab",
+        "published",
+    ),
+    (
+        "ur",
+        "محلے کی لائبریری جہاں سب کو خوش آمدید کہا جاتا ہے",
+        "نوجوانوں نے ایک خالی کمرے کو کتابوں اور مکالمے کی جگہ بنا دیا۔",
+        "یہ لائبریری ہر شام کھلتی ہے۔ یہاں مختلف عقائد کے طلبہ ایک ساتھ پڑھتے ہیں۔\n\n"
+        "رضاکاروں کا کہنا ہے کہ **مکالمہ** اختلاف کو دشمنی بننے سے روکتا ہے۔\n\n"
+        "## آگے کا راستہ\n\nاگلے سال مزید تین محلوں میں ایسی لائبریریاں کھولی جائیں گی۔",
+        ("education", "dialogue"),
+        "sindh",
+        "published",
+    ),
+    (
+        "sd",
+        "امن جو پيغام: ڳوٺ جي نوجوانن جي ڪهاڻي",
+        "ڳوٺ جا نوجوان هر هفتي گڏجي ڳالهه ٻولهه ڪن ٿا.",
+        "هن ڳوٺ ۾ نوجوانن هڪ ننڍڙو ڪلب ٺاهيو آهي.\n\nهو هر هفتي گڏجي رواداري ۽ امن تي ڳالهائين ٿا.",
+        ("youth", "peace"),
+        "sindh",
+        "published",
+    ),
+    (
+        "ps",
+        "د سولې لپاره د ځوانانو غونډه",
+        "ځوانانو د خپلې سیمې د یووالي لپاره یوه غونډه جوړه کړه.",
+        "په دې غونډه کې د بېلابېلو ټولنو ځوانان سره کېناستل.\n\nهغوی پرېکړه وکړه چې هره میاشت به سره ګوري.",
+        ("youth", "dialogue"),
+        "khyber_pakhtunkhwa",
+        "published",
+    ),
+    (
+        "pa",
+        "پنڈ دی سانجھ: اک میلہ جتھے سب رل مل بیٹھے",
+        "پنڈ دے لوکاں نے اک میلہ لایا جتھے ہر کوئی آیا۔",
+        "میلے وچ بچیاں تے بزرگاں نے رل کے گیت گائے۔\n\nسب نے آکھیا کہ امن ساڈی سانجھی دولت اے۔",
+        ("community", "tolerance"),
+        "punjab",
+        "published",
+    ),
+    (
+        "en",
+        "Teachers learn to talk about difficult news with students",
+        "A workshop on media literacy for school teachers.",
+        "Teachers practised checking sources before sharing a message.\n\n"
+        "They left with a short guide for classroom discussions.",
+        ("media_literacy", "education"),
+        "islamabad",
+        "in_review",
+    ),
+    (
+        "ur",
+        "خواتین کا امن حلقہ",
+        "خواتین ہر ہفتے مل کر مسائل کا پرامن حل تلاش کرتی ہیں۔",
+        "اس حلقے میں ہر عورت کی بات سنی جاتی ہے۔\n\nیہاں فیصلے باہمی احترام سے ہوتے ہیں۔",
+        ("women", "peace"),
+        "balochistan",
+        "changes_requested",
+    ),
+    (
+        "en",
+        "An interfaith iftar in the old city",
+        "Neighbours of different faiths shared a meal and their hopes.",
+        "The organisers set one long table in the courtyard.\n\nEveryone brought a dish from home.",
+        ("interfaith", "community"),
+        "punjab",
+        "approved",
+    ),
+    (
+        "en",
+        "Radio messages for peace in the mountains",
+        "Short audio messages recorded by young volunteers.",
+        "Volunteers recorded short messages about respect and listening.\n\n"
+        "Local radio stations will broadcast them every evening.",
+        ("youth", "peace"),
+        "gilgit_baltistan",
+        "scheduled",
+    ),
+    (
+        "ur",
+        "طلبہ کا مکالمہ: اختلاف کیسے کریں",
+        "یونیورسٹی کے طلبہ نے احترام کے ساتھ اختلاف کرنا سیکھا۔",
+        "یہ مسودہ ابھی تیار ہو رہا ہے۔",
+        ("dialogue", "education"),
+        "islamabad",
+        "draft",
+    ),
+    (
+        "en",
+        "A mural painted by the whole street",
+        "Children and parents painted a wall with messages of friendship.",
+        "The mural shows hands of many colours holding one kite.",
+        ("community", "youth"),
+        "sindh",
+        "unpublished",
+    ),
+    (
+        "en",
+        "Old notes from a 2024 peace walk",
+        "An early draft that is no longer needed.",
+        "These notes were replaced by a newer story.",
+        ("peace",),
+        "punjab",
+        "archived",
+    ),
+)
+
+
+def has_users(session: Session) -> bool:
+    return bool(session.scalar(select(func.count(User.id))))
+
+
+def _user(session: Session, email: str) -> User:
+    return session.scalar(select(User).where(User.email == email))
+
+
+def load_demo(session: Session) -> None:
+    password = DEMO_ACCOUNTS.password
+    orgs = {}
+    for slug, name, description in ORGS:
+        orgs[slug] = services.create_organisation(
+            session, actor=None, slug=slug, name=name, description=description
+        )
+    people = (
+        ("admin@example.org", "Hub Administrator", ["admin"], None, [], False, "en"),
+        ("editor@example.org", "Network Editor", ["editor"], None, [], True, "en"),
+        ("editor.ur@example.org", "Urdu Editor", ["editor"], None, ["ur", "en"], False, "ur"),
+        (
+            "translator@example.org",
+            "Sindhi Translator",
+            ["translator"],
+            None,
+            ["sd", "ur"],
+            False,
+            "sd",
+        ),
+        (
+            "contributor@example.org",
+            "Youth Communicator",
+            ["contributor"],
+            "amn-youth",
+            [],
+            False,
+            "en",
+        ),
+        (
+            "contributor2@example.org",
+            "Forum Communicator",
+            ["contributor"],
+            "sukoon-women",
+            [],
+            False,
+            "ur",
+        ),
+    )
+    for email, name, roles, org, langs, all_langs, pref in people:
+        services.create_user(
+            session,
+            actor=None,
+            email=email,
+            name=name,
+            password=password,
+            roles=roles,
+            organisation_id=orgs[org].id if org else None,
+            languages_=langs,
+            all_languages=all_langs,
+            preferred_language=pref,
+        )
+    writers = [
+        _user(session, "contributor@example.org"),
+        _user(session, "contributor2@example.org"),
+    ]
+    editor = _user(session, "editor@example.org")
+    now = utcnow()
+    for i, (lang, title, summary, body, themes, region, target) in enumerate(STORIES):
+        author = writers[i % 2]
+        t = services.create_story(
+            session,
+            actor=author,
+            data=StoryInput(
+                title=title,
+                summary=summary,
+                body=body,
+                source_language=lang,
+                themes=themes,
+                region=region,
+                byline_mode=("named", "organisation", "anonymous")[i % 3],
+            ),
+            now=now - timedelta(days=len(STORIES) - i),
+        )
+        _drive(session, t, target, author, editor)
+
+
+def _act(session, actor, t, action, **kwargs):
+    return services.apply_action(
+        session,
+        actor=actor,
+        translation=t,
+        request=ActionInput(action=action, **kwargs),
+        policy=DEFAULT_POLICY,
+    )
+
+
+def _drive(session, t, target, author, editor) -> None:
+    if target == "draft":
+        return
+    _act(session, author, t, Action.SUBMIT)
+    if target == "in_review":
+        return
+    if target == "changes_requested":
+        _act(session, editor, t, Action.REQUEST_CHANGES, note="Please add where the circle meets.")
+        return
+    _act(session, editor, t, Action.APPROVE, checklist=frozenset(CHECKLIST))
+    if target == "approved":
+        return
+    if target == "scheduled":
+        _act(session, editor, t, Action.SCHEDULE, scheduled_at=utcnow() + timedelta(days=2))
+        return
+    _act(session, editor, t, Action.PUBLISH)
+    if target == "unpublished":
+        _act(session, editor, t, Action.UNPUBLISH, note="Waiting for a parent's consent.")
+    elif target == "archived":
+        _act(session, editor, t, Action.ARCHIVE)

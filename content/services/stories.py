@@ -1,0 +1,619 @@
+"""Stories, revisions and the workflow's side effects.
+
+Each public function is one use case and one transaction (``unit_of_work``): check (the
+workflow table), change, audit, outbox, notify, in that order.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from content import languages, rendering
+from content.errors import Conflict, InvalidInput, InvalidTransition, NotAllowed, NotFound
+from content.models import (
+    REGIONS,
+    THEMES,
+    Autosave,
+    BylineMode,
+    Campaign,
+    Kind,
+    Organisation,
+    ReviewComment,
+    Revision,
+    Role,
+    Story,
+    Translation,
+    User,
+)
+from content.services._base import audit_translation, enqueue_search, now_or, unit_of_work
+from content.services.notifications import Kind as Note
+from content.services.notifications import editors_of, notify, participants_of, writers_of
+from content.workflow import (
+    DEFAULT_POLICY,
+    Action,
+    Policy,
+    State,
+    can_comment,
+    can_create_story,
+    can_view,
+    transition,
+)
+
+MAX_TITLE = 300
+MAX_SUMMARY = 1000
+MAX_COMMENT = 5000
+MAX_NOTE = 500
+
+# The safeguarding checklist an editor ticks before approving (DESIGN.md section 4).
+CHECKLIST = (
+    "consent",
+    "no_identification",
+    "no_hate_speech",
+    "no_graphic_violence",
+    "facts_checked",
+)
+
+
+@dataclass(frozen=True)
+class StoryInput:
+    """What the story form gives, already parsed by the web layer or the CLI."""
+
+    title: str
+    summary: str
+    body: str
+    kind: str = Kind.STORY
+    source_language: str = "en"
+    themes: tuple[str, ...] = ()
+    region: str | None = None
+    byline_mode: str = BylineMode.NAMED
+    is_sensitive: bool = False
+    campaign_id: int | None = None
+    organisation_id: int | None = None
+
+
+@dataclass(frozen=True)
+class TextInput:
+    title: str
+    summary: str
+    body: str
+
+
+# --- validation -----------------------------------------------------------------------
+
+
+def _clean_text(value: str) -> str:
+    # Stored NFC (visually lossless); line endings normalised so diffs and segments agree.
+    return unicodedata.normalize("NFC", value.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def validate_text(text: TextInput) -> TextInput:
+    title = " ".join(_clean_text(text.title).split())
+    summary = _clean_text(text.summary).strip()
+    body = _clean_text(text.body).strip("\n")
+    if not title:
+        raise InvalidInput("title", "required")
+    if len(title) > MAX_TITLE:
+        raise InvalidInput("title", "too_long", maximum=MAX_TITLE)
+    if len(summary) > MAX_SUMMARY:
+        raise InvalidInput("summary", "too_long", maximum=MAX_SUMMARY)
+    if len(body) > rendering.MAX_BODY_CHARS:
+        raise InvalidInput("body", "too_long", maximum=rendering.MAX_BODY_CHARS)
+    return TextInput(title=title, summary=summary, body=body)
+
+
+def _validate_meta(session: Session, data: StoryInput) -> None:
+    if data.kind not in {k.value for k in Kind}:
+        raise InvalidInput("kind", "invalid")
+    if not languages.is_known(data.source_language):
+        raise InvalidInput("source_language", "unknown_language")
+    unknown = [t for t in data.themes if t not in THEMES]
+    if unknown:
+        raise InvalidInput("themes", "invalid")
+    if data.region is not None and data.region not in REGIONS:
+        raise InvalidInput("region", "invalid")
+    if data.byline_mode not in {b.value for b in BylineMode}:
+        raise InvalidInput("byline_mode", "invalid")
+    if data.campaign_id is not None and session.get(Campaign, data.campaign_id) is None:
+        raise InvalidInput("campaign", "unknown")
+
+
+_SLUG_STRIP = re.compile(r"[^\w\s-]", re.UNICODE)
+_SLUG_SPACE = re.compile(r"[\s_-]+", re.UNICODE)
+
+
+def slugify(title: str, max_length: int = 80) -> str:
+    """A URL slug that keeps Urdu and other scripts' letters (and their marks)."""
+    text = unicodedata.normalize("NFC", title).lower()
+    # \w misses combining marks: keep them explicitly, drop other punctuation.
+    kept = "".join(
+        ch if (unicodedata.category(ch).startswith(("L", "N", "M")) or ch in " -_") else " "
+        for ch in text
+    )
+    kept = _SLUG_STRIP.sub("", kept)
+    slug = _SLUG_SPACE.sub("-", kept).strip("-")
+    return slug[:max_length].strip("-") or "story"
+
+
+def _unique_slug(session: Session, lang: str, title: str) -> str:
+    base = slugify(title)
+    slug, n = base, 1
+    while session.scalar(
+        select(Translation.id).where(Translation.lang == lang, Translation.slug == slug)
+    ):
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def _render(body: str) -> str:
+    return rendering.render_markdown(body)
+
+
+def _new_revision(
+    session: Session,
+    t: Translation,
+    *,
+    author: User,
+    text: TextInput,
+    at: datetime,
+    note: str = "",
+    source_revision_id: int | None = None,
+) -> Revision:
+    number = (
+        session.scalar(select(func.max(Revision.number)).where(Revision.translation_id == t.id))
+        or 0
+    ) + 1
+    rev = Revision(
+        translation_id=t.id,
+        number=number,
+        title=text.title,
+        summary=text.summary,
+        body=text.body,
+        body_html=_render(text.body),
+        renderer_version=rendering.RENDERER_VERSION,
+        author_id=author.id,
+        source_revision_id=source_revision_id,
+        note=note[:MAX_NOTE],
+        created_at=at,
+    )
+    session.add(rev)
+    session.flush()
+    t.latest_revision_id = rev.id
+    t.updated_at = at
+    session.flush()
+    session.expire(t, ["latest_revision"])
+    return rev
+
+
+# --- use cases --------------------------------------------------------------------------
+
+
+@unit_of_work
+def create_story(
+    session: Session, *, actor: User, data: StoryInput, now: datetime | None = None
+) -> Translation:
+    """A new story with its source translation at revision 1, as a draft."""
+    if not can_create_story(actor):
+        raise NotAllowed("create_story")
+    at = now_or(now)
+    org_id = data.organisation_id
+    if Role.ADMIN not in actor.roles and Role.EDITOR not in actor.roles:
+        org_id = actor.organisation_id  # contributors write for their own organisation
+    if org_id is None or session.get(Organisation, org_id) is None:
+        raise InvalidInput("organisation", "required")
+    _validate_meta(session, data)
+    text = validate_text(TextInput(data.title, data.summary, data.body))
+    body_html = _render(text.body)  # refuse a pathological body before writing anything
+    story = Story(
+        organisation_id=org_id,
+        author_id=actor.id,
+        kind=data.kind,
+        source_language=data.source_language,
+        campaign_id=data.campaign_id,
+        themes=list(data.themes),
+        region=data.region,
+        byline_mode=data.byline_mode,
+        is_sensitive=data.is_sensitive,
+        created_at=at,
+        updated_at=at,
+    )
+    session.add(story)
+    session.flush()
+    t = Translation(
+        story_id=story.id,
+        lang=data.source_language,
+        slug=_unique_slug(session, data.source_language, text.title),
+        state=State.DRAFT,
+        created_at=at,
+        updated_at=at,
+    )
+    session.add(t)
+    session.flush()
+    rev = _new_revision(session, t, author=actor, text=text, at=at)
+    assert rev.body_html == body_html
+    audit_translation(session, actor=actor, action="create", t=t, from_state=None, at=at)
+    return t
+
+
+@unit_of_work
+def update_story_meta(
+    session: Session, *, actor: User, story: Story, data: StoryInput, now: datetime | None = None
+) -> Story:
+    """Change kind, themes, region, byline, sensitivity, campaign (not the language)."""
+    source = story.source
+    if source is None or not transition_allowed(actor, Action.EDIT, source):
+        raise NotAllowed("edit")
+    _validate_meta(session, data)
+    story.kind = data.kind
+    story.themes = list(data.themes)
+    story.region = data.region
+    story.byline_mode = data.byline_mode
+    story.is_sensitive = data.is_sensitive
+    story.campaign_id = data.campaign_id
+    story.updated_at = now_or(now)
+    for t in story.translations:
+        if t.is_live:
+            enqueue_search(session, t)
+    return story
+
+
+def transition_allowed(actor: User, action: Action, t: Translation, policy=DEFAULT_POLICY):
+    try:
+        transition(actor, action, t, policy)
+    except (NotAllowed, InvalidTransition):
+        return False
+    return True
+
+
+@unit_of_work
+def save_revision(
+    session: Session,
+    *,
+    actor: User,
+    translation: Translation,
+    base_revision_id: int | None,
+    text: TextInput,
+    note: str = "",
+    policy: Policy = DEFAULT_POLICY,
+    now: datetime | None = None,
+) -> Revision:
+    """Save the editor's text as a new revision of ``translation``.
+
+    ``base_revision_id`` is the revision the editor started from; if somebody saved since,
+    this raises Conflict carrying the newer revision and nothing is written.
+    """
+    if not can_view(actor, translation):
+        raise NotFound("translation")
+    new_state = transition(actor, Action.EDIT, translation, policy)
+    if base_revision_id != translation.latest_revision_id:
+        raise Conflict(
+            "edited since", latest_revision_id=translation.latest_revision_id, base=base_revision_id
+        )
+    text = validate_text(text)
+    latest = translation.latest_revision
+    if (
+        latest is not None
+        and (latest.title, latest.summary, latest.body) == (text.title, text.summary, text.body)
+        and new_state == translation.state
+    ):
+        return latest  # nothing changed: no empty revision, no audit noise
+    at = now_or(now)
+    source_revision_id = None
+    if not translation.is_source:
+        source = translation.story.source
+        source_revision_id = source.live_revision_id or source.latest_revision_id
+    from_state = translation.state
+    rev = _new_revision(
+        session,
+        translation,
+        author=actor,
+        text=text,
+        at=at,
+        note=note,
+        source_revision_id=source_revision_id,
+    )
+    translation.state = new_state
+    if new_state != State.SCHEDULED:
+        translation.scheduled_at = None
+    translation.approved_revision_id = None
+    translation.approved_by_id = None
+    _discard_autosave(session, actor, translation)
+    audit_translation(
+        session, actor=actor, action=Action.EDIT, t=translation, from_state=from_state, at=at
+    )
+    return rev
+
+
+@dataclass(frozen=True)
+class ActionInput:
+    action: Action
+    note: str = ""
+    checklist: frozenset[str] = frozenset()
+    scheduled_at: datetime | None = None
+    expected_version: int | None = None
+
+
+@unit_of_work
+def apply_action(
+    session: Session,
+    *,
+    actor: User,
+    translation: Translation,
+    request: ActionInput,
+    policy: Policy = DEFAULT_POLICY,
+    now: datetime | None = None,
+) -> Translation:
+    """Take a workflow action (submit, approve, publish, ...) on ``translation``.
+
+    ``expected_version`` is the version the actor saw: a double click or a second editor
+    acting on a stale page is refused (Conflict), so it happens and is audited once.
+    """
+    if not can_view(actor, translation):
+        raise NotFound("translation")
+    t = translation
+    if request.expected_version is not None and request.expected_version != t.version:
+        raise Conflict("changed since", state=t.state)
+    action = Action(request.action)
+    if action == Action.EDIT:
+        raise InvalidTransition("edit is save_revision")
+    new_state = transition(actor, action, t, policy)
+    at = now_or(now)
+    note = request.note.strip()[:MAX_NOTE]
+    from_state = t.state
+
+    if action == Action.APPROVE:
+        missing = [item for item in CHECKLIST if item not in request.checklist]
+        if missing:
+            raise InvalidInput("checklist", "incomplete", missing=missing)
+        t.approved_revision_id = t.latest_revision_id
+        t.approved_by_id = actor.id
+    elif action == Action.SCHEDULE:
+        when = request.scheduled_at
+        if when is None:
+            raise InvalidInput("scheduled_at", "required")
+        if when.tzinfo is None:
+            raise InvalidInput("scheduled_at", "invalid")
+        if when <= at:
+            raise InvalidInput("scheduled_at", "past")
+        t.scheduled_at = when
+    elif action == Action.UNSCHEDULE:
+        t.scheduled_at = None
+    elif action in (Action.REQUEST_CHANGES, Action.WITHDRAW):
+        t.approved_revision_id = None
+        t.approved_by_id = None
+        t.scheduled_at = None
+
+    t.state = new_state
+    if action == Action.PUBLISH:
+        _go_live(session, t, at)
+    elif action in (Action.UNPUBLISH, Action.ARCHIVE) and t.is_live:
+        t.is_live = False
+        enqueue_search(session, t, "delete")
+    t.updated_at = at
+
+    if action == Action.REQUEST_CHANGES and note:
+        session.add(
+            ReviewComment(
+                translation_id=t.id,
+                revision_id=t.latest_revision_id,
+                author_id=actor.id,
+                body=note,
+                created_at=at,
+            )
+        )
+    try:
+        session.flush()
+    except StaleDataError:
+        raise Conflict("changed since") from None
+    session.expire(t, ["live_revision"])
+    audit_translation(session, actor=actor, action=action, t=t, from_state=from_state, note=note)
+    _notify_action(session, actor, action, t)
+    return t
+
+
+def _go_live(session: Session, t: Translation, at: datetime) -> None:
+    t.live_revision_id = t.latest_revision_id
+    t.is_live = True
+    t.scheduled_at = None
+    t.published_at = at
+    if t.first_published_at is None:
+        t.first_published_at = at
+    enqueue_search(session, t, "upsert")
+
+
+def _notify_action(session: Session, actor: User | None, action: Action, t: Translation) -> None:
+    if action == Action.SUBMIT:
+        notify(
+            session, editors_of(session, t.lang), kind=Note.SUBMITTED, actor=actor, translation=t
+        )
+    elif action == Action.REQUEST_CHANGES:
+        kind = Note.CHANGES_REQUESTED
+        notify(session, writers_of(session, t), kind=kind, actor=actor, translation=t)
+    elif action == Action.APPROVE:
+        notify(session, writers_of(session, t), kind=Note.APPROVED, actor=actor, translation=t)
+    elif action == Action.PUBLISH:
+        notify(session, writers_of(session, t), kind=Note.PUBLISHED, actor=actor, translation=t)
+
+
+def publish_due(session: Session, *, now: datetime | None = None) -> list[Translation]:
+    """Publish every scheduled translation whose time has come, each in its own transaction.
+
+    Safe to run concurrently (two schedulers, or an editor publishing by hand meanwhile):
+    the loser of a race skips that translation; it is published and audited once.
+    """
+    at = now_or(now)
+    due_ids = session.scalars(
+        select(Translation.id)
+        .where(Translation.state == State.SCHEDULED, Translation.scheduled_at <= at)
+        .order_by(Translation.scheduled_at, Translation.id)
+    ).all()
+    session.rollback()
+    published = []
+    for translation_id in due_ids:
+        try:
+            t = _publish_scheduled(session, translation_id, at)
+        except Conflict:
+            continue
+        if t is not None:
+            published.append(t)
+    return published
+
+
+@unit_of_work
+def _publish_scheduled(session: Session, translation_id: int, at: datetime) -> Translation | None:
+    t = session.get(Translation, translation_id)
+    if t is None or t.state != State.SCHEDULED or t.scheduled_at is None or t.scheduled_at > at:
+        return None
+    from_state = t.state
+    t.state = State.PUBLISHED
+    _go_live(session, t, at)
+    try:
+        session.flush()
+    except StaleDataError:
+        raise Conflict("published meanwhile") from None
+    session.expire(t, ["live_revision"])
+    audit_translation(
+        session, actor=None, action="publish", t=t, from_state=from_state, note="scheduled", at=at
+    )
+    notify(session, writers_of(session, t), kind=Note.PUBLISHED, actor=None, translation=t)
+    return t
+
+
+@unit_of_work
+def add_comment(
+    session: Session, *, actor: User, translation: Translation, body: str
+) -> ReviewComment:
+    if not can_view(actor, translation):
+        raise NotFound("translation")
+    if not can_comment(actor, translation):
+        raise NotAllowed("comment")
+    body = _clean_text(body).strip()
+    if not body:
+        raise InvalidInput("body", "required")
+    if len(body) > MAX_COMMENT:
+        raise InvalidInput("body", "too_long", maximum=MAX_COMMENT)
+    comment = ReviewComment(
+        translation_id=translation.id,
+        revision_id=translation.latest_revision_id,
+        author_id=actor.id,
+        body=body,
+    )
+    session.add(comment)
+    session.flush()
+    audit_translation(
+        session, actor=actor, action="comment", t=translation, from_state=translation.state
+    )
+    recipients = participants_of(session, translation)
+    if translation.state == State.IN_REVIEW:
+        recipients += editors_of(session, translation.lang)
+    notify(session, recipients, kind=Note.COMMENTED, actor=actor, translation=translation)
+    return comment
+
+
+# --- autosave ---------------------------------------------------------------------------
+
+
+def autosave_scope(translation: Translation | None) -> str:
+    return f"translation:{translation.id}" if translation is not None else "new-story"
+
+
+@unit_of_work
+def autosave(
+    session: Session,
+    *,
+    actor: User,
+    translation: Translation | None,
+    base_revision_id: int | None,
+    data: Mapping[str, str],
+    now: datetime | None = None,
+) -> Autosave:
+    """Keep the user's unsaved text. Never touches revisions or what the public sees."""
+    if translation is not None and not can_view(actor, translation):
+        raise NotFound("translation")
+    allowed = {"title", "summary", "body"}
+    clean = {k: str(v)[: rendering.MAX_BODY_CHARS] for k, v in data.items() if k in allowed}
+    scope = autosave_scope(translation)
+    row = session.scalar(
+        select(Autosave).where(Autosave.user_id == actor.id, Autosave.scope == scope)
+    )
+    if row is None:
+        row = Autosave(user_id=actor.id, scope=scope)
+        session.add(row)
+    row.data = clean
+    row.base_revision_id = base_revision_id
+    row.saved_at = now_or(now)
+    return row
+
+
+def get_autosave(session: Session, actor: User, translation: Translation | None) -> Autosave | None:
+    return session.scalar(
+        select(Autosave).where(
+            Autosave.user_id == actor.id, Autosave.scope == autosave_scope(translation)
+        )
+    )
+
+
+def _discard_autosave(session: Session, actor: User, translation: Translation | None) -> None:
+    row = get_autosave(session, actor, translation)
+    if row is not None:
+        session.delete(row)
+
+
+@unit_of_work
+def discard_autosave(session: Session, *, actor: User, translation: Translation | None) -> None:
+    _discard_autosave(session, actor, translation)
+
+
+# --- reading ------------------------------------------------------------------------------
+
+
+def get_translation(session: Session, translation_id: int) -> Translation:
+    t = session.get(Translation, translation_id)
+    if t is None:
+        raise NotFound("translation")
+    return t
+
+
+def visible_translation(session: Session, actor: User, translation_id: int) -> Translation:
+    """The translation if ``actor`` may see it; NotFound otherwise (never a 403)."""
+    t = session.get(Translation, translation_id)
+    if t is None or not can_view(actor, t):
+        raise NotFound("translation")
+    return t
+
+
+def revisions_of(session: Session, t: Translation) -> list[Revision]:
+    return list(
+        session.scalars(
+            select(Revision).where(Revision.translation_id == t.id).order_by(Revision.number.desc())
+        )
+    )
+
+
+def comments_of(session: Session, t: Translation) -> list[ReviewComment]:
+    return list(
+        session.scalars(
+            select(ReviewComment)
+            .where(ReviewComment.translation_id == t.id)
+            .order_by(ReviewComment.created_at, ReviewComment.id)
+        )
+    )
+
+
+def get_revision(session: Session, t: Translation, revision_id: int) -> Revision:
+    rev = session.get(Revision, revision_id)
+    if rev is None or rev.translation_id != t.id:
+        raise NotFound("revision")
+    return rev
+
+
+def themes_of(values: Iterable[str]) -> tuple[str, ...]:
+    return tuple(v for v in THEMES if v in set(values))

@@ -1,0 +1,118 @@
+"""`flask --app wsgi hub ...`: set-up, accounts, demo content and scheduled publishing.
+
+Commands are thin: they parse options and call the same services as the web pages.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from content import services
+from content.errors import ContentError
+from hub.extensions import db
+from hub.migrate import upgrade_database
+
+hub_cli = AppGroup("hub", help="Narratives Hub administration.")
+
+
+def _fail(exc: ContentError) -> None:
+    raise click.ClickException(exc.message)
+
+
+@hub_cli.command("init")
+def init_command():
+    """Create or upgrade the database schema to the latest migration."""
+    upgrade_database(current_app.config["HUB_DATABASE_URL"])
+    click.echo("Database is at the latest schema.")
+
+
+@hub_cli.command("create-org")
+@click.argument("slug")
+@click.option("--name", required=True, help="Display name of the organisation.")
+@click.option("--description", default="", help="Optional description.")
+def create_org_command(slug: str, name: str, description: str):
+    """Create an organisation."""
+    try:
+        org = services.create_organisation(
+            db.session, actor=None, slug=slug, name=name, description=description
+        )
+    except ContentError as exc:
+        _fail(exc)
+    click.echo(f"Created organisation {org.slug} (id {org.id}).")
+
+
+@hub_cli.command("create-user")
+@click.argument("email")
+@click.option("--name", required=True)
+@click.option(
+    "--role",
+    "roles",
+    multiple=True,
+    required=True,
+    type=click.Choice(["contributor", "translator", "editor", "admin"]),
+)
+@click.option("--org", "org_slug", default=None, help="Organisation slug.")
+@click.option("--languages", default="", help="Comma-separated language codes, e.g. ur,en.")
+@click.option("--all-languages", is_flag=True, help="An editor for every language.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@click.option("--preferred-language", default="en")
+def create_user_command(
+    email, name, roles, org_slug, languages, all_languages, password_stdin, preferred_language
+):
+    """Create a user. The password is asked for, or read from standard input."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        org_id = services.get_organisation(db.session, org_slug).id if org_slug else None
+        user = services.create_user(
+            db.session,
+            actor=None,
+            email=email,
+            name=name,
+            password=password,
+            roles=roles,
+            organisation_id=org_id,
+            languages_=[c for c in languages.split(",") if c.strip()],
+            all_languages=all_languages,
+            preferred_language=preferred_language,
+        )
+    except ContentError as exc:
+        _fail(exc)
+    click.echo(f"Created user {user.email} (id {user.id}).")
+
+
+@hub_cli.command("demo")
+@click.option("--if-empty", is_flag=True, help="Do nothing when the database has users.")
+def demo_command(if_empty: bool):
+    """Load demo organisations, accounts and stories in several languages and states."""
+    from content.demo import DEMO_ACCOUNTS, has_users, load_demo
+
+    if if_empty and has_users(db.session):
+        click.echo("Demo content already loaded.")
+    else:
+        load_demo(db.session)
+        click.echo("Demo content loaded.")
+    click.echo("Demo sign-in accounts (password for all: " + DEMO_ACCOUNTS.password + "):")
+    for email, role in DEMO_ACCOUNTS.accounts:
+        click.echo(f"  {role:<24} {email}")
+
+
+@hub_cli.command("publish-due")
+@click.option("--every", type=int, default=0, help="Repeat every N seconds (0: run once).")
+def publish_due_command(every: int):
+    """Publish scheduled translations whose time has come."""
+    while True:
+        published = services.publish_due(db.session)
+        for t in published:
+            click.echo(f"Published translation {t.id} ({t.lang}/{t.slug}).")
+        db.session.remove()
+        if not every:
+            break
+        time.sleep(every)

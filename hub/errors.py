@@ -1,0 +1,92 @@
+"""Error pages and the mapping of domain errors to HTTP statuses, in the user's language."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from content.errors import Conflict, ContentError, InvalidInput, InvalidTransition, NotAllowed
+from content.errors import NotFound as DomainNotFound
+from hub.extensions import db
+from hub.messages import error_text
+
+log = logging.getLogger("hub.errors")
+
+STATUS_FOR = (
+    (DomainNotFound, 404),
+    (NotAllowed, 403),
+    (Conflict, 409),
+    (InvalidTransition, 409),
+    (InvalidInput, 400),
+    (ContentError, 400),
+)
+
+
+def status_for(exc: ContentError) -> int:
+    for cls, status in STATUS_FOR:
+        if isinstance(exc, cls):
+            return status
+    return 400
+
+
+def _titles() -> dict[int, str]:
+    return {
+        400: _("That request could not be handled"),
+        403: _("You are not allowed to do this"),
+        404: _("Page not found"),
+        405: _("That request could not be handled"),
+        409: _("This changed in the meantime"),
+        413: _("That is too large"),
+        429: _("Too many attempts"),
+        500: _("Something went wrong on our side"),
+    }
+
+
+def _explanations() -> dict[int, str]:
+    return {
+        404: _("The page you asked for does not exist, or is not available to you."),
+        413: _("The data you sent is larger than the hub accepts."),
+        429: _("Please wait a minute and try again."),
+        500: _("The error has been logged. Please try again in a moment."),
+    }
+
+
+def render_error(status: int, message: str | None = None):
+    title = _titles().get(status, _titles()[400])
+    message = message or _explanations().get(status, "")
+    return render_template("errors/error.html", status=status, title=title, message=message), status
+
+
+def register(app: Flask) -> None:
+    @app.errorhandler(ContentError)
+    def content_error(exc: ContentError):
+        status = status_for(exc)
+        return render_error(status, None if status == 404 else error_text(exc))
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(exc: CSRFError):
+        return render_error(
+            400,
+            _("This form has expired or was sent from elsewhere. Please go back and try again."),
+        )
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        if exc.code is None or exc.code < 400:
+            return exc
+        return render_error(exc.code)
+
+    @app.errorhandler(Exception)
+    def unexpected(exc: Exception):
+        if isinstance(exc, HTTPException):
+            return http_error(exc)
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        try:
+            db.session.rollback()
+        except Exception:
+            log.exception("rollback failed")
+        return render_error(500)

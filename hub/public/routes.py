@@ -1,0 +1,67 @@
+"""The public site: published content only, the same for everybody, no session cookie."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
+from sqlalchemy import text
+
+from content import languages
+from content.services import queries
+from hub.extensions import db
+from hub.i18n import enabled_languages, negotiate
+
+bp = Blueprint("public", __name__)
+
+
+@bp.url_value_preprocessor
+def pull_lang(endpoint, values):
+    if values is None or "lang" not in values:
+        return
+    if values["lang"] not in enabled_languages():
+        abort(404)
+    g.lang = values["lang"]
+
+
+@bp.get("/")
+def root():
+    code = negotiate(
+        request.accept_languages, enabled_languages(), current_app.config["HUB_DEFAULT_LANGUAGE"]
+    )
+    response = redirect(url_for("public.home", lang=code), code=302)
+    response.headers["Vary"] = "Accept-Language"
+    return response
+
+
+@bp.get("/healthz")
+def healthz():
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception:
+        current_app.logger.exception("health check: database unreachable")
+        return {"status": "error", "database": "unreachable"}, 503
+    return {"status": "ok", "database": "ok"}
+
+
+@bp.get("/<lang>/")
+def home(lang: str):
+    page = queries.latest_published(db.session, lang, page=request.args.get("page", 1, type=int))
+    return render_template("public/home.html", page=page)
+
+
+@bp.get("/<lang>/stories/<slug>")
+def story(lang: str, slug: str):
+    t = queries.published_by_slug(db.session, lang, slug)
+    if t is None or t.live_revision is None:
+        abort(404)
+    others = [o for o in queries.live_translations_of(db.session, t.story_id) if o.id != t.id]
+    g.alternate_urls = {
+        o.lang: url_for("public.story", lang=o.lang, slug=o.slug) for o in [t, *others]
+    }
+    return render_template(
+        "public/story.html",
+        t=t,
+        rev=t.live_revision,
+        story=t.story,
+        others=others,
+        content_lang=languages.get(t.lang),
+    )
