@@ -95,7 +95,9 @@ LANGUAGES: dict[str, Language] = {
         ),
         _arabic("ur", "ur", "اردو", "Urdu", "nastaliq", "ur_PK", "ur", fallback=("en",)),
         # Babel's plain "pa" is Gurmukhi: Shahmukhi must be pa_Arab.
-        _arabic("pa", "pa-Arab", "پنجابی", "Punjabi (Shahmukhi)", "nastaliq", "pa_Arab_PK", "pa_Arab"),
+        _arabic(
+            "pa", "pa-Arab", "پنجابی", "Punjabi (Shahmukhi)", "nastaliq", "pa_Arab_PK", "pa_Arab"
+        ),
         _arabic("sd", "sd", "سنڌي", "Sindhi", "naskh", "sd_Arab_PK", "sd"),
         _arabic("ps", "ps", "پښتو", "Pashto", "naskh", "ps_PK", "ps"),
         _arabic("bal", "bal", "بلوچی", "Balochi", "naskh", "bal_PK", "bal"),

@@ -64,7 +64,6 @@ def register(app: Flask) -> None:
             "site_name": current_app.config["HUB_SITE_NAME"],
             "wf": workflow,
             "policy": current_app.extensions["hub.policy"],
-            "labels": messages,
         }
 
     app.jinja_env.globals.update(
@@ -72,6 +71,7 @@ def register(app: Flask) -> None:
         switch_language_url=switch_language_url,
         language=languages.get,
         label=messages.label,
+        labels=messages,
     )
     app.jinja_env.filters["datetime"] = format_dt
     app.jinja_env.filters["bdi"] = lambda value: Markup("<bdi>{}</bdi>").format(escape(value))
