@@ -153,6 +153,11 @@ def error_text(exc: ContentError) -> str:
         return reason_text(exc.reason)
     reason = exc.details.get("reason") or exc.code
     if exc.code == "conflict":
+        if exc.details.get("kind") == "action":
+            return _(
+                "Someone else acted on this in the meantime. Nothing was done twice: "
+                "check its current state below."
+            )
         return str(REASONS["conflict"])
     return reason_text(reason)
 

@@ -13,10 +13,13 @@ import re
 import shutil
 import uuid
 from datetime import timedelta
+from html.parser import HTMLParser
+from urllib.parse import urlsplit
 from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
+from sqlalchemy.orm import Session
 
 from content import services
 from content.models import Base, utcnow
@@ -107,17 +110,22 @@ def app_config(database_url, tmp_path) -> dict:
 
 @pytest.fixture
 def app(app_config):
+    # No app context is held for the test: requests must each get their own, or Flask's
+    # ``g`` (and the signed-in user cached in it) would leak from one request to the next.
     app = create_app(app_config)
     app.extensions["hub.mail_outbox"] = []
-    with app.app_context():
-        yield app
-        hub_db.session.remove()
+    yield app
     hub_db.dispose()
 
 
 @pytest.fixture
 def session(app):
-    return hub_db.session
+    """The test's own session, apart from the one requests use (and remove after each
+    request), so objects made by factories stay usable. Call ``session.rollback()`` before
+    reading what a request changed."""
+    own = Session(bind=hub_db.engine, expire_on_commit=False)
+    yield own
+    own.close()
 
 
 @pytest.fixture
@@ -141,8 +149,36 @@ def csrf_token_in(html: str) -> str:
     return match.group(1) or match.group(2)
 
 
+class _FormParser(HTMLParser):
+    """Collects each form's action and its hidden inputs, as a browser would send them."""
+
+    def __init__(self):
+        super().__init__()
+        self.forms: list[tuple[str, dict]] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self.forms.append((attrs.get("action") or "", {}))
+        elif tag == "input" and self.forms and attrs.get("type") == "hidden" and attrs.get("name"):
+            self.forms[-1][1].setdefault(attrs["name"], attrs.get("value") or "")
+
+
+def hidden_fields(html: str, action: str, page_url: str) -> dict:
+    """The hidden inputs of the first form in ``html`` that posts to ``action``."""
+    parser = _FormParser()
+    parser.feed(html)
+    target = urlsplit(action).path
+    for form_action, fields in parser.forms:
+        resolved = urlsplit(form_action or page_url).path
+        if resolved == target:
+            return dict(fields)
+    raise AssertionError(f"no form posting to {action} on {page_url}")
+
+
 class Browser:
-    """A test client that behaves like a person: reads the form's token before posting."""
+    """A test client that behaves like a person: fills in a form the page really shows and
+    sends its hidden fields (CSRF token included) along with what the person typed."""
 
     def __init__(self, client):
         self.client = client
@@ -158,8 +194,9 @@ class Browser:
         """GET ``form_url``, take its CSRF token, POST ``data`` to ``action`` (or the same URL)."""
         page = self.client.get(form_url)
         assert page.status_code == 200, (form_url, page.status_code)
-        payload = {"csrf_token": csrf_token_in(page.get_data(as_text=True)), **data}
-        return self.client.post(action or form_url, data=payload, **kwargs)
+        target = action or form_url
+        payload = {**hidden_fields(page.get_data(as_text=True), target, form_url), **data}
+        return self.client.post(target, data=payload, **kwargs)
 
     def login(self, email: str, password: str = PASSWORD):
         response = self.submit("/auth/login", {"email": email, "password": password})

@@ -360,7 +360,7 @@ def apply_action(
         raise NotFound("translation")
     t = translation
     if request.expected_version is not None and request.expected_version != t.version:
-        raise Conflict("changed since", state=t.state)
+        raise Conflict("changed since", state=t.state, kind="action")
     action = Action(request.action)
     if action == Action.EDIT:
         raise InvalidTransition("edit is save_revision")
@@ -412,7 +412,7 @@ def apply_action(
     try:
         session.flush()
     except StaleDataError:
-        raise Conflict("changed since") from None
+        raise Conflict("changed since", kind="action") from None
     session.expire(t, ["live_revision"])
     audit_translation(session, actor=actor, action=action, t=t, from_state=from_state, note=note)
     _notify_action(session, actor, action, t)

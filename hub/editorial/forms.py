@@ -15,6 +15,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -76,7 +77,7 @@ class ActionForm(FlaskForm):
     note = TextAreaField(_l("Note (optional)"), validators=[Length(max=500)])
     checklist = MultiCheckboxField(
         _l("Safeguarding checklist"),
-        choices=[(item, messages.CHECKLIST_LABELS[item]) for item in CHECKLIST],
+        choices=[SelectChoice(item, messages.CHECKLIST_LABELS[item]) for item in CHECKLIST],
     )
     scheduled_at = DateTimeLocalField(
         _l("Publish at"), format="%Y-%m-%dT%H:%M", validators=[Optional()]
