@@ -5,6 +5,7 @@ Commands are thin: they parse options and call the same services as the web page
 
 from __future__ import annotations
 
+import subprocess
 import sys
 import time
 
@@ -12,8 +13,9 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from content import services
+from content import languages, services
 from content.errors import ContentError
+from hub.config import ROOT
 from hub.extensions import db
 from hub.migrate import upgrade_database
 
@@ -116,3 +118,56 @@ def publish_due_command(every: int):
         if not every:
             break
         time.sleep(every)
+
+
+# --- interface translations (Flask-Babel catalogs) --------------------------------------
+
+translations_cli = AppGroup("translations", help="Interface translation catalogs (pybabel).")
+hub_cli.add_command(translations_cli)
+
+POT_FILE = ROOT / "translations" / "messages.pot"
+
+
+def _pybabel(*args: str) -> None:
+    subprocess.run([sys.executable, "-m", "babel.messages.frontend", *args], check=True)  # noqa: S603
+
+
+def _catalogs() -> list[languages.Language]:
+    return [lang for lang in languages.LANGUAGES.values() if lang.code != "en"]
+
+
+@translations_cli.command("extract")
+def extract_command():
+    """Extract marked strings from code and templates into translations/messages.pot."""
+    _pybabel(
+        "extract",
+        "-F",
+        str(ROOT / "babel.cfg"),
+        "-k",
+        "_l",
+        "--no-location",
+        "--sort-output",
+        "-o",
+        str(POT_FILE),
+        str(ROOT),
+    )
+
+
+@translations_cli.command("update")
+def update_command():
+    """Extract, then merge new strings into every language's catalog (creating missing ones)."""
+    extract_command.callback()
+    for lang in _catalogs():
+        po = ROOT / "translations" / lang.catalog_locale / "LC_MESSAGES" / "messages.po"
+        # Brahui and Hindko are not in CLDR: their catalogs take Urdu's plural rules.
+        verb = "update" if po.exists() else "init"
+        _pybabel(verb, "-i", str(POT_FILE), "-o", str(po), "-l", lang.format_locale)
+
+
+@translations_cli.command("compile")
+def compile_command():
+    """Compile every catalog to .mo (done by `make run` and `make test`; .mo is not committed)."""
+    if not any((ROOT / "translations").glob("*/LC_MESSAGES/messages.po")):
+        click.echo("No catalogs to compile yet.")
+        return
+    _pybabel("compile", "-d", str(ROOT / "translations"), "--statistics")
