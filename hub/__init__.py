@@ -48,7 +48,7 @@ def register_extensions(app: Flask) -> None:
     from hub import mail
     from hub.auth.manager import init_login
     from hub.extensions import babel, csrf, db, limiter
-    from hub.i18n import babel_locale_selector, parse_enabled
+    from hub.i18n import ChainDomain, babel_locale_selector, parse_enabled
 
     app.extensions["hub.languages"] = parse_enabled(app.config["HUB_LANGUAGES"])
     app.extensions["hub.policy"] = Policy(four_eyes=bool(app.config["HUB_FOUR_EYES"]))
@@ -62,6 +62,7 @@ def register_extensions(app: Flask) -> None:
         locale_selector=babel_locale_selector,
         default_translation_directories=str(ROOT / "translations"),
     )
+    babel.domain_instance = ChainDomain(str(ROOT / "translations"))
     init_login(app)
     mail.init_mail(app)
 

@@ -7,7 +7,11 @@ Flask-Babel gets the registry's formatting locale for it.
 
 from __future__ import annotations
 
-from flask import current_app, g, request
+from contextlib import contextmanager
+
+from babel import support
+from flask import current_app, g, has_app_context, has_request_context, request
+from flask_babel import Domain, force_locale
 from flask_login import current_user
 
 from content import languages
@@ -74,4 +78,68 @@ def current_language() -> languages.Language:
 
 
 def babel_locale_selector() -> str:
+    forced = g.get("forced_language")
+    if forced:
+        return languages.get(forced).format_locale
     return current_language().format_locale
+
+
+class ChainDomain(Domain):
+    """Interface catalogs with the registry's fallback chain: a string missing from the
+    Saraiki catalog comes from Urdu, then English, never straight from English.
+
+    Flask-Babel looks catalogs up by Babel locale alone, which cannot tell Brahui or Hindko
+    (formatted as Urdu) from Urdu; this domain looks them up by the registry code instead.
+    """
+
+    def __init__(self, directory: str):
+        super().__init__(translation_directories=[directory])
+        self.directory = directory
+        self._chains: dict[str, support.Translations] = {}
+
+    def get_translations(self):
+        if not has_app_context():
+            return support.NullTranslations()
+        code = active_code()
+        try:
+            return self._chains[code]
+        except KeyError:
+            pass
+        chain = None
+        for link in languages.fallback_chain(code):
+            if link == "en":
+                break  # the source strings are English
+            catalog = support.Translations.load(
+                self.directory, [languages.get(link).catalog_locale], "messages"
+            )
+            if not isinstance(catalog, support.Translations):
+                continue  # no compiled catalog for this link
+            if chain is None:
+                chain = catalog
+            else:
+                chain.add_fallback(catalog)
+        result = chain or support.NullTranslations()
+        self._chains[code] = result
+        return result
+
+
+def active_code() -> str:
+    """The registry code whose catalogs apply now (request language, or a forced one)."""
+    forced = g.get("forced_language") if has_app_context() else None
+    if forced:
+        return forced
+    if has_request_context():
+        return current_language().code
+    return g.get("lang") or current_app.config["HUB_DEFAULT_LANGUAGE"]
+
+
+@contextmanager
+def language_context(code: str):
+    """Speak ``code`` for a while (mail to a user in their language), formats and catalogs."""
+    previous = g.get("forced_language")
+    g.forced_language = code
+    try:
+        with force_locale(languages.get(code).format_locale):
+            yield
+    finally:
+        g.forced_language = previous

@@ -11,7 +11,6 @@ import smtplib
 from email.message import EmailMessage
 
 from flask import Flask, current_app, has_app_context, has_request_context, url_for
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import event
 from sqlalchemy.orm import Session
@@ -21,6 +20,7 @@ from content.models import Notification, User
 from content.services._base import AFTER_COMMIT_KEY
 from content.services.notifications import NEW_NOTIFICATIONS_KEY
 from hub.extensions import db
+from hub.i18n import language_context
 
 log = logging.getLogger("hub.mail")
 
@@ -44,7 +44,7 @@ def compose(n: Notification, user: User) -> EmailMessage:
     from hub.notices import describe
 
     code = user.preferred_language if languages.is_known(user.preferred_language) else "en"
-    with force_locale(languages.get(code).format_locale):
+    with language_context(code):
         text = describe(n)
         link = ""
         if n.translation_id is not None:
