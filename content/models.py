@@ -23,6 +23,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -301,6 +302,9 @@ class Translation(Base):
     requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     claimed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set when the source got a newer published revision whose segments changed since the
+    # one this translation was made from; cleared when the translator catches up.
+    is_outdated: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Optimistic locking: two editors acting at once cannot both win.
@@ -317,7 +321,7 @@ class Translation(Base):
     latest_revision: Mapped[Revision | None] = relationship(
         foreign_keys=[latest_revision_id], viewonly=True, lazy="joined"
     )
-    claimed_by: Mapped[User | None] = relationship(foreign_keys=[claimed_by_id])
+    claimed_by: Mapped[User | None] = relationship(foreign_keys=[claimed_by_id], lazy="joined")
 
     @property
     def is_source(self) -> bool:

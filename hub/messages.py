@@ -39,6 +39,9 @@ ACTION_LABELS = {
     "activate": _l("Activated"),
     "deactivate": _l("Deactivated"),
     "change_password": _l("Changed password"),
+    "request_translation": _l("Translation requested"),
+    "claim": _l("Translation claimed"),
+    "release": _l("Claim released"),
 }
 
 ACTION_DONE = {
@@ -52,6 +55,20 @@ ACTION_DONE = {
     "unpublish": _l("Unpublished: the public no longer sees it."),
     "archive": _l("Archived."),
     "restore": _l("Restored."),
+}
+
+CELL_LABELS = {
+    "missing": _l("Missing"),
+    "requested": _l("Requested"),
+    "claimed": _l("Claimed"),
+    "in_progress": _l("In progress"),
+    "in_review": _l("In review"),
+    "approved": _l("Approved"),
+    "published": _l("Published"),
+    "outdated": _l("Outdated"),
+    "unpublished": _l("Unpublished"),
+    "archived": _l("Archived"),
+    "source": _l("Original"),
 }
 
 ROLE_LABELS = {

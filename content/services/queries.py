@@ -201,3 +201,13 @@ def live_translations_of(session: Session, story_id: int) -> list[Translation]:
             .order_by(Translation.lang)
         )
     )
+
+
+def translator_of(t: Translation) -> User | None:
+    """Who translated ``t`` (None for the original text): the claimer, else the author of
+    its live revision."""
+    if t.is_source:
+        return None
+    if t.claimed_by is not None:
+        return t.claimed_by
+    return t.live_revision.author if t.live_revision is not None else None

@@ -36,6 +36,7 @@ from content.models import (
 from content.services._base import audit_translation, enqueue_search, now_or, unit_of_work
 from content.services.notifications import Kind as Note
 from content.services.notifications import editors_of, notify, participants_of, writers_of
+from content.services.translations import mark_outdated_after_source_publish
 from content.workflow import (
     DEFAULT_POLICY,
     Action,
@@ -311,6 +312,11 @@ def save_revision(
         source = translation.story.source
         source_revision_id = source.live_revision_id or source.latest_revision_id
     from_state = translation.state
+    if not translation.is_source:
+        if translation.latest_revision_id is None:
+            # The first text of a requested translation names it.
+            translation.slug = _unique_slug(session, translation.lang, text.title)
+        translation.is_outdated = False  # made from the current source text
     rev = _new_revision(
         session,
         translation,
@@ -339,6 +345,7 @@ class ActionInput:
     checklist: frozenset[str] = frozenset()
     scheduled_at: datetime | None = None
     expected_version: int | None = None
+    minor: bool = False  # publishing a typo fix of the source outdates no translation
 
 
 @unit_of_work
@@ -414,6 +421,8 @@ def apply_action(
     except StaleDataError:
         raise Conflict("changed since", kind="action") from None
     session.expire(t, ["live_revision"])
+    if action == Action.PUBLISH:
+        mark_outdated_after_source_publish(session, t, minor=request.minor)
     audit_translation(session, actor=actor, action=action, t=t, from_state=from_state, note=note)
     _notify_action(session, actor, action, t)
     return t
@@ -480,6 +489,7 @@ def _publish_scheduled(session: Session, translation_id: int, at: datetime) -> T
     except StaleDataError:
         raise Conflict("published meanwhile") from None
     session.expire(t, ["live_revision"])
+    mark_outdated_after_source_publish(session, t, minor=False)
     audit_translation(
         session, actor=None, action="publish", t=t, from_state=from_state, note="scheduled", at=at
     )

@@ -117,3 +117,21 @@ class QueueFilterForm(FlaskForm):
     lang = SelectField(_l("Language"), choices=[], validators=[Optional()])
     organisation = SelectField(_l("Organisation"), choices=[], validators=[Optional()])
     state = SelectField(_l("State"), choices=[], validators=[Optional()])
+
+
+class RequestTranslationsForm(FlaskForm):
+    languages = MultiCheckboxField(_l("Languages"), choices=[], validators=[DataRequired()])
+    submit = SubmitField(_l("Request translations"))
+
+
+class ClaimForm(FlaskForm):
+    submit = SubmitField(_l("Take this translation"))
+
+
+class GridFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    campaign = SelectField(_l("Campaign"), choices=[], validators=[Optional()])
+    organisation = SelectField(_l("Organisation"), choices=[], validators=[Optional()])
+    lang = SelectField(_l("Language"), choices=[], validators=[Optional()])

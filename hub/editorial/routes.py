@@ -27,13 +27,15 @@ from markupsafe import Markup
 from content import languages, rendering, services, workflow
 from content.errors import Conflict, ContentError, InvalidInput
 from content.models import Campaign, Story
-from content.segments import diff_html
+from content.segments import diff_html, split_segments
 from content.services import queries
+from content.services import translations as translation_services
 from content.services.stories import StoryInput, TextInput
 from content.workflow import Action
 from hub.auth.manager import acting_user
 from hub.editorial.forms import (
     ActionForm,
+    ClaimForm,
     CommentForm,
     DiscardAutosaveForm,
     EditTextForm,
@@ -41,6 +43,7 @@ from hub.editorial.forms import (
     NewStoryForm,
     PreviewForm,
     QueueFilterForm,
+    RequestTranslationsForm,
     StoryDetailsForm,
 )
 from hub.extensions import db
@@ -71,6 +74,41 @@ def _translation(translation_id: int):
 
 def _diff(old: str, new: str) -> Markup:
     return Markup(diff_html(old, new))  # noqa: S704 - diff_html escapes every piece of text
+
+
+def _side_by_side(t):
+    """The source segments a translation is made from, or None for the original text."""
+    if t.is_source:
+        return None
+    source = translation_services.source_revision_for(t)
+    return split_segments(source.body) if source is not None else None
+
+
+def _pair_segments(source_segments, target_body: str):
+    """Source paragraphs beside the translation's, aligned by position. When the counts
+    differ (the translator merged or split paragraphs) the last field takes the rest."""
+    target = [seg.text for seg in split_segments(target_body)]
+    n = len(source_segments)
+    if len(target) > n and n:
+        target = [*target[: n - 1], "\n\n".join(target[n - 1 :])]
+    target += [""] * (n - len(target))
+    return [
+        (seg, Markup(rendering.render_markdown(seg.text)), text)  # noqa: S704 - sanitised
+        for seg, text in zip(source_segments, target, strict=True)
+    ]
+
+
+def _changes_view(t):
+    """What changed in the source since this translation was made, as safe diff HTML."""
+    if t.is_source:
+        return []
+    return [
+        (
+            change,
+            _diff(change.old.text if change.old else "", change.new.text if change.new else ""),
+        )
+        for change in translation_services.source_changes(db.session, t)
+    ]
 
 
 def _campaign_choices() -> list[tuple[str, str]]:
@@ -188,6 +226,14 @@ def new_story():
     ), (400 if form.errors else 200)
 
 
+def _segment_values() -> list[str] | None:
+    """The per-paragraph fields of the side-by-side translation editor, in order."""
+    keys = [k for k in request.form if k.startswith("seg-") and k[4:].isdigit()]
+    if not keys:
+        return None
+    return [request.form[k] for k in sorted(keys, key=lambda k: int(k[4:]))]
+
+
 @bp.route("/t/<int:translation_id>/edit", methods=["GET", "POST"])
 def edit(translation_id: int):
     actor = acting_user()
@@ -196,11 +242,14 @@ def edit(translation_id: int):
         abort(403)
     form = EditTextForm()
     latest = t.latest_revision
+    segments = _side_by_side(t)
+    if request.method == "POST" and (values := _segment_values()) is not None:
+        form.body.data = "\n\n".join(v.strip() for v in values if v.strip())
     if request.method == "GET":
-        form.title.data = latest.title
-        form.summary.data = latest.summary
-        form.body.data = latest.body
-        form.base_revision_id.data = str(latest.id)
+        form.title.data = latest.title if latest else ""
+        form.summary.data = latest.summary if latest else ""
+        form.body.data = latest.body if latest else ""
+        form.base_revision_id.data = str(latest.id) if latest else ""
     conflict = None
     status = 200
     if form.validate_on_submit():
@@ -240,6 +289,8 @@ def edit(translation_id: int):
         form=form,
         conflict=conflict,
         conflict_diff=conflict_diff,
+        side_by_side=_pair_segments(segments, form.body.data or "") if segments else None,
+        source_changes=_changes_view(t),
         autosave=services.get_autosave(db.session, actor, t),
         discard_form=DiscardAutosaveForm(scope=f"translation:{t.id}"),
     ), status
@@ -340,22 +391,40 @@ def translation(translation_id: int):
     if live is not None and latest is not None and live.id != latest.id:
         diff = _diff(live.body, latest.body)
     actions = workflow.available_actions(actor, t, _policy())
+    story = t.story
+    missing = [
+        (lang.code, lang.native_name)
+        for lang in enabled_language_objects()
+        if story.translation(lang.code) is None
+        and workflow.can_request_translation(actor, story, lang.code)
+    ]
+    request_form = None
+    if missing:
+        request_form = RequestTranslationsForm()
+        request_form.languages.choices = missing
+    others = [o for o in story.translations if o.id != t.id and workflow.can_view(actor, o)]
     return render_template(
         "editorial/translation.html",
         t=t,
-        story=t.story,
+        story=story,
         live=live,
         latest=latest,
         diff=diff,
+        others=others,
         actions=[a for a in actions if a != Action.EDIT],
         can_edit=Action.EDIT in actions,
         can_comment=workflow.can_comment(actor, t),
+        can_claim=workflow.can_claim(actor, t),
+        can_release=workflow.can_release_claim(actor, t),
         refusal=workflow.refusal(actor, Action.APPROVE, t, _policy()),
         comments=services.comments_of(db.session, t),
         revisions=services.revisions_of(db.session, t),
         history=queries.audit_for_translation(db.session, t),
+        source_changes=_changes_view(t),
         action_form=ActionForm(version=t.version),
         comment_form=CommentForm(),
+        claim_form=ClaimForm(),
+        request_form=request_form,
         timezone=current_app.config.get("BABEL_DEFAULT_TIMEZONE", "UTC"),
     )
 
@@ -397,6 +466,7 @@ def act(translation_id: int):
                 checklist=frozenset(form.checklist.data or ()),
                 scheduled_at=_local_to_utc(form.scheduled_at.data),
                 expected_version=form.version.data,
+                minor=bool(request.form.get("minor")),
             ),
             policy=_policy(),
         )

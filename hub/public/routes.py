@@ -53,9 +53,34 @@ def story(lang: str, slug: str):
     t = queries.published_by_slug(db.session, lang, slug)
     if t is None or t.live_revision is None:
         abort(404)
-    others = [o for o in queries.live_translations_of(db.session, t.story_id) if o.id != t.id]
+    return _render_story(t, page_lang=lang)
+
+
+@bp.get("/<lang>/s/<int:story_id>")
+def story_by_id(lang: str, story_id: int):
+    """A story in the page's language, or in the first language of its chain that has it."""
+    live = {t.lang: t for t in queries.live_translations_of(db.session, story_id)}
+    if not live:
+        abort(404)
+    if lang in live:
+        return redirect(url_for("public.story", lang=lang, slug=live[lang].slug), code=302)
+    for code in languages.fallback_chain(lang, enabled_languages()):
+        if code in live:
+            return _render_story(live[code], page_lang=lang)
+    return _render_story(next(iter(live.values())), page_lang=lang)
+
+
+def _render_story(t, *, page_lang: str):
+    translations = queries.live_translations_of(db.session, t.story_id)
+    others = [o for o in translations if o.id != t.id]
+    by_lang = {o.lang: o for o in translations}
     g.alternate_urls = {
-        o.lang: url_for("public.story", lang=o.lang, slug=o.slug) for o in [t, *others]
+        code: (
+            url_for("public.story", lang=code, slug=by_lang[code].slug)
+            if code in by_lang
+            else url_for("public.story_by_id", lang=code, story_id=t.story_id)
+        )
+        for code in enabled_languages()
     }
     return render_template(
         "public/story.html",
@@ -63,5 +88,8 @@ def story(lang: str, slug: str):
         rev=t.live_revision,
         story=t.story,
         others=others,
+        translations=translations,
         content_lang=languages.get(t.lang),
+        is_fallback=t.lang != page_lang,
+        translator=queries.translator_of(t),
     )

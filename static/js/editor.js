@@ -49,6 +49,19 @@
     }).catch(function () { saving = false; dirty = true; status.textContent = root.getAttribute("data-msg-failed"); });
   }
 
+  // Side-by-side translation: one field per paragraph, joined into the body.
+  var segments = Array.prototype.slice.call(root.querySelectorAll("[data-segment]"));
+  function joinSegments() {
+    body.value = segments.map(function (s) { return s.value.trim(); })
+      .filter(function (v) { return v; }).join("\n\n");
+  }
+  segments.forEach(function (el) {
+    el.addEventListener("input", function () {
+      joinSegments(); dirty = true;
+      clearTimeout(previewTimer); previewTimer = setTimeout(refreshPreview, 400);
+    });
+  });
+
   [title, summary, body].forEach(function (el) {
     el.addEventListener("input", function () {
       dirty = true;
