@@ -11,7 +11,9 @@ from sqlalchemy.orm import Session
 
 from content import services
 from content.models import User, utcnow
-from content.services.stories import CHECKLIST, ActionInput, StoryInput
+from content.services import campaigns as campaign_services
+from content.services import translations as translation_services
+from content.services.stories import CHECKLIST, ActionInput, StoryInput, TextInput
 from content.workflow import DEFAULT_POLICY, Action
 
 
@@ -27,7 +29,7 @@ DEMO_ACCOUNTS = DemoAccounts(
         ("admin@example.org", "admin"),
         ("editor@example.org", "editor (all languages)"),
         ("editor.ur@example.org", "editor (ur, en)"),
-        ("translator@example.org", "translator (sd, ur)"),
+        ("translator@example.org", "translator (sd, ur, en)"),
         ("contributor@example.org", "contributor (amn-youth)"),
         ("contributor2@example.org", "contributor (sukoon-women)"),
     ),
@@ -191,7 +193,7 @@ def load_demo(session: Session) -> None:
             "Sindhi Translator",
             ["translator"],
             None,
-            ["sd", "ur"],
+            ["sd", "ur", "en"],
             False,
             "sd",
         ),
@@ -232,7 +234,25 @@ def load_demo(session: Session) -> None:
         _user(session, "contributor2@example.org"),
     ]
     editor = _user(session, "editor@example.org")
+    campaign = campaign_services.create_campaign(
+        session,
+        actor=editor,
+        slug="week-of-dialogue",
+        lang="en",
+        title="A week of dialogue",
+        description="Seven days of listening circles, libraries and matches across the country.",
+    )
+    for code, title, description in CAMPAIGN_TEXTS:
+        campaign_services.set_campaign_text(
+            session,
+            actor=editor,
+            campaign=campaign,
+            lang=code,
+            title=title,
+            description=description,
+        )
     now = utcnow()
+    sources = []
     for i, (lang, title, summary, body, themes, region, target) in enumerate(STORIES):
         author = writers[i % 2]
         t = services.create_story(
@@ -246,10 +266,95 @@ def load_demo(session: Session) -> None:
                 themes=themes,
                 region=region,
                 byline_mode=("named", "organisation", "anonymous")[i % 3],
+                campaign_id=campaign.id if i < 3 else None,
             ),
             now=now - timedelta(days=len(STORIES) - i),
         )
         _drive(session, t, target, author, editor)
+        sources.append(t)
+    _load_translations(session, sources, editor)
+
+
+CAMPAIGN_TEXTS = (
+    ("ur", "مکالمے کا ہفتہ", "ملک بھر میں سننے کے حلقے، لائبریریاں اور کھیل کے سات دن۔"),
+    ("sd", "ڳالهه ٻولهه جو هفتو", "سڄي ملڪ ۾ ٻڌڻ جا حلقا، لائبريريون ۽ راندين جا ست ڏينهن."),
+)
+
+# (index of the source story, language, title, summary, body, target)
+TRANSLATIONS = (
+    (
+        0,
+        "ur",
+        "کرکٹ میچ جس نے دو محلوں کو ملا دیا",
+        "دو گلیوں کے نوجوانوں نے دوستانہ میچ کا اہتمام کیا۔",
+        "جب یوتھ کلب نے دونوں محلوں کو بلایا تو کم لوگوں کو امید تھی کہ کوئی آئے گا۔\n\n"
+        "شام تک خاندانوں نے باؤنڈری پر مل کر چائے پی۔\n\n## کیا بدلا\n\n"
+        "- بزرگ پہلی بار ایک ساتھ بیٹھے\n- نوجوان اب ہفتہ وار مکالمہ حلقہ چلاتے ہیں",
+        "published",
+    ),
+    (
+        0,
+        "sd",
+        "ڪرڪيٽ ميچ جنهن ٻن محلن کي ملايو",
+        "ٻن گهٽين جي نوجوانن دوستاڻو ميچ ڪرايو.",
+        "جڏهن يوٿ ڪلب ٻنهي محلن کي سڏيو ته ٿورن کي اميد هئي.\n\n"
+        "شام تائين خاندانن گڏجي چانهه پيتي.\n\n## ڇا بدليو\n\n"
+        "- بزرگ پهريون ڀيرو گڏ ويٺا\n- نوجوان هاڻي هفتيوار ڳالهه ٻولهه ڪن ٿا",
+        "in_review",
+    ),
+    (
+        1,
+        "en",
+        "The neighbourhood library where everyone is welcome",
+        "Young people turned an empty room into a place for books and dialogue.",
+        "The library opens every evening. Students of different faiths read together here.\n\n"
+        "Volunteers say that **dialogue** keeps disagreement from turning into hostility.\n\n"
+        "## The way ahead\n\nNext year, three more neighbourhoods will open such libraries.",
+        "published",
+    ),
+)
+
+
+def _load_translations(session: Session, sources, editor: User) -> None:
+    translator = _user(session, "translator@example.org")
+    second_editor = _user(session, "editor.ur@example.org")
+    for index, lang, title, summary, body, target in TRANSLATIONS:
+        source = sources[index]
+        story = source.story
+        (t,) = translation_services.request_translations(
+            session, actor=editor, story=story, langs=[lang]
+        )
+        translation_services.claim(session, actor=translator, translation=t)
+        services.save_revision(
+            session,
+            actor=translator,
+            translation=t,
+            base_revision_id=None,
+            text=TextInput(title, summary, body),
+        )
+        _drive(session, t, target, translator, editor)
+    # One requested translation nobody has taken yet.
+    translation_services.request_translations(
+        session, actor=editor, story=sources[3].story, langs=["ur"]
+    )
+    # The English original of the cricket story gets a new paragraph and is republished:
+    # its Urdu translation becomes outdated (its Sindhi one is still in review).
+    cricket = sources[0]
+    latest = cricket.latest_revision
+    services.save_revision(
+        session,
+        actor=editor,
+        translation=cricket,
+        base_revision_id=latest.id,
+        text=TextInput(
+            latest.title,
+            latest.summary,
+            latest.body + "\n\nNext season, girls' teams from both streets will join.",
+        ),
+    )
+    _act(session, editor, cricket, Action.SUBMIT)
+    _act(session, second_editor, cricket, Action.APPROVE, checklist=frozenset(CHECKLIST))
+    _act(session, editor, cricket, Action.PUBLISH)
 
 
 def _act(session, actor, t, action, **kwargs):

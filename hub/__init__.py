@@ -70,7 +70,7 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from hub.admin.routes import bp as admin_bp
     from hub.auth.routes import bp as auth_bp
-    from hub.editorial import translating  # noqa: F401 - adds its routes to the blueprint
+    from hub.editorial import campaigns, translating  # noqa: F401 - add routes to the blueprint
     from hub.editorial.routes import bp as editorial_bp
     from hub.public.routes import bp as public_bp
 

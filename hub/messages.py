@@ -42,6 +42,7 @@ ACTION_LABELS = {
     "request_translation": _l("Translation requested"),
     "claim": _l("Translation claimed"),
     "release": _l("Claim released"),
+    "translate": _l("Translated"),
 }
 
 ACTION_DONE = {
@@ -145,6 +146,7 @@ REASONS = {
     "cannot_drop_own_admin": _l("You cannot remove your own administrator role."),
     "cannot_deactivate_self": _l("You cannot deactivate your own account."),
     "wrong": _l("This is not correct."),
+    "before_start": _l("The end must not be before the start."),
     "four_eyes": _l("You cannot approve your own revision: another editor must review it."),
     "not_allowed": _l("You are not allowed to do this."),
     "not_live": _l("This is not published."),

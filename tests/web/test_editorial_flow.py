@@ -532,3 +532,12 @@ def test_demo_covers_every_state_and_several_languages(runner, session):
     assert states == {s.value for s in State}
     langs = set(session.scalars(select(Translation.lang)))
     assert {"en", "ur", "sd", "ps", "pa"} <= langs
+
+
+def test_demo_has_translations_one_outdated_one_in_review(runner, session):
+    assert runner.invoke(args=["hub", "demo"]).exit_code == 0
+    translations = session.scalars(select(Translation)).all()
+    non_source = [t for t in translations if not t.is_source]
+    assert any(t.is_outdated and t.is_live for t in non_source)
+    assert any(t.state == "in_review" for t in non_source)
+    assert any(t.latest_revision_id is None for t in non_source)  # requested, not started

@@ -207,3 +207,42 @@ def test_editor_releases_a_stale_claim(session, make_user, make_story, browser_a
     assert _t(session, ps.id).claimed_by_id is None
     late.submit("/editorial/translations", {}, action=f"/editorial/t/{ps.id}/claim")
     assert _t(session, ps.id).claimed_by_id == second.id
+
+
+def test_campaign_texts_are_written_per_language_by_that_languages_editors(
+    session, make_user, browser_as
+):
+    from content.models import Campaign
+
+    ur_editor = make_user("editor", languages=("ur",))
+    sd_editor = make_user("editor", languages=("sd",))
+    ed = browser_as(ur_editor)
+    r = ed.submit(
+        "/editorial/campaigns/new",
+        {"slug": "week-of-dialogue", "lang": "ur", "title": "مکالمے کا ہفتہ", "description": ""},
+    )
+    assert r.status_code == 303
+    session.rollback()
+    campaign = session.scalar(select(Campaign))
+    page = ed.get(f"/editorial/campaigns/{campaign.id}").get_data(as_text=True)
+    assert "مکالمے کا ہفتہ" in page
+    # The Urdu editor cannot write the Sindhi text; the Sindhi editor can.
+    sd = browser_as(sd_editor)
+    refused = ed.client.post(
+        f"/editorial/campaigns/{campaign.id}/text/sd",
+        data={"csrf_token": ed.token(), "sd-title": "ڳالهه ٻولهه جو هفتو", "sd-description": ""},
+    )
+    assert refused.status_code == 303
+    session.rollback()
+    assert {t.lang for t in session.get(Campaign, campaign.id).texts} == {"ur"}
+    sd.submit(
+        f"/editorial/campaigns/{campaign.id}",
+        {"sd-title": "ڳالهه ٻولهه جو هفتو", "sd-description": "ست ڏينهن"},
+        action=f"/editorial/campaigns/{campaign.id}/text/sd",
+    )
+    session.rollback()
+    session.expire_all()
+    assert {t.lang for t in session.get(Campaign, campaign.id).texts} == {"ur", "sd"}
+    # The new-story form offers the campaign by its title in the page's language.
+    writer = browser_as(make_user("contributor", preferred_language="ur"))
+    assert "مکالمے کا ہفتہ" in writer.get("/editorial/stories/new").get_data(as_text=True)
