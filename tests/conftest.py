@@ -31,11 +31,32 @@ from hub.extensions import db as hub_db
 from hub.migrate import upgrade_database
 from tests.services import require_service
 
-pytest_plugins = [p for p in ("tests.support.s3", "tests.support.browser") if Path(
-    __file__
-).parent.joinpath("support", p.rsplit(".", 1)[1] + ".py").exists()]
+pytest_plugins = [
+    p
+    for p in ("tests.support.s3", "tests.support.browser")
+    if Path(__file__).parent.joinpath("support", p.rsplit(".", 1)[1] + ".py").exists()
+]
 
 PASSWORD = "correct horse battery"
+
+
+# --- interface catalogs ---------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session", autouse=True)
+def compiled_catalogs():
+    """`make test` compiles the catalogs; a bare `pytest` run gets them compiled here."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    for po in (Path(__file__).resolve().parents[1] / "translations").glob("*/LC_MESSAGES/*.po"):
+        mo = po.with_suffix(".mo")
+        if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
+            continue
+        with open(po, "rb") as f:
+            catalog = read_po(f)
+        with open(mo, "wb") as f:
+            write_mo(f, catalog)
 
 
 # --- databases -------------------------------------------------------------------------------
@@ -140,7 +161,9 @@ def runner(app):
 
 # --- browsing as a person ----------------------------------------------------------------------
 
-CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
+CSRF_RE = re.compile(
+    r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"'
+)
 
 
 def csrf_token_in(html: str) -> str:
