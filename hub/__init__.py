@@ -27,6 +27,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     check_config(app.config)
     configure_logging(app)
     register_extensions(app)
+    init_search(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_request_hooks(app)
@@ -65,6 +66,39 @@ def register_extensions(app: Flask) -> None:
     babel.domain_instance = ChainDomain(str(ROOT / "translations"))
     init_login(app)
     mail.init_mail(app)
+
+
+def init_search(app: Flask) -> None:
+    """The search index, kept in step after every commit that wrote the outbox, and brought
+    up to date (or rebuilt, in the background) at the first request."""
+    import threading
+    from pathlib import Path
+
+    from content.services._base import OUTBOX_WRITTEN_KEY
+    from hub.extensions import db
+    from hub.indexing import Indexer
+    from search import SearchIndex
+
+    path = app.config.get("HUB_SEARCH_DIR") or str(Path(app.config["HUB_DATA_DIR"]) / "search")
+    indexer = Indexer(SearchIndex(path), db.session.session_factory)
+    app.extensions["hub.search"] = indexer
+
+    def sync_after_commit(session) -> None:
+        if session.info.pop(OUTBOX_WRITTEN_KEY, False):
+            indexer.sync_quietly()
+
+    db.after_commit_hooks.append(sync_after_commit)
+    started = threading.Lock()
+    state = {"started": False}
+
+    @app.before_request
+    def start_search_once() -> None:
+        if state["started"]:
+            return
+        with started:
+            if not state["started"]:
+                state["started"] = True
+                indexer.start(background=app.config.get("HUB_SEARCH_BACKGROUND_REBUILD", True))
 
 
 def register_blueprints(app: Flask) -> None:

@@ -171,3 +171,104 @@ def compile_command():
         click.echo("No catalogs to compile yet.")
         return
     _pybabel("compile", "-d", str(ROOT / "translations"), "--statistics")
+
+
+# --- search ------------------------------------------------------------------------------
+
+search_cli = AppGroup("search", help="The search index.")
+hub_cli.add_command(search_cli)
+
+
+def _indexer():
+    return current_app.extensions["hub.search"]
+
+
+@search_cli.command("sync")
+def search_sync_command():
+    """Apply outbox changes the index has not seen yet."""
+    from hub.indexing import sync
+
+    index = _indexer().index
+    applied = sync(db.session, index)
+    click.echo(
+        f"Applied {applied} change(s); the index is at outbox row {index.last_applied_seq()}."
+    )
+
+
+@search_cli.command("rebuild")
+def search_rebuild_command():
+    """Rebuild the index from the database into a new directory and swap it in."""
+    from hub.indexing import rebuild
+
+    count = rebuild(db.session, _indexer().index)
+    click.echo(f"Rebuilt the search index with {count} published translation(s).")
+
+
+@search_cli.command("query")
+@click.argument("text")
+@click.option("--lang", "lang", default=None, help="Prefer this language (registry code).")
+@click.option("--only", default=None, help="Search only these languages, e.g. ur,sd.")
+@click.option("--limit", default=10, show_default=True)
+def search_query_command(text: str, lang: str | None, only: str | None, limit: int):
+    """Print results for TEXT, for checking from the shell."""
+    from search import SearchRequest, search
+
+    langs = languages.parse_codes(only) if only else None
+    results = search(
+        _indexer().index,
+        SearchRequest(q=text, per_page=limit, langs=langs, prefer_lang=lang),
+    )
+    click.echo(f"{results.total} result(s)")
+    for hit in results.hits:
+        click.echo(f"[{hit.lang}] {hit.title}  /{hit.lang}/stories/{hit.slug}")
+    if results.suggestion:
+        click.echo(f"Did you mean: {results.suggestion}")
+
+
+# --- bulk import and export ----------------------------------------------------------------
+
+
+def _admin(email: str | None):
+    from sqlalchemy import select
+
+    from content.models import Role, User, UserRole
+
+    stmt = select(User).join(UserRole).where(UserRole.role == Role.ADMIN, User.is_active.is_(True))
+    if email:
+        stmt = stmt.where(User.email == email.strip().lower())
+    user = db.session.scalars(stmt.order_by(User.id)).first()
+    if user is None:
+        raise click.ClickException("No active admin account found (create one, or pass --as).")
+    return user
+
+
+@hub_cli.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--as", "as_email", default=None, help="Admin account recorded as the author.")
+def import_command(path: str, as_email: str | None):
+    """Import stories from a JSON-lines file: all lines, or none."""
+    from content.services.transfer import ImportRefused, import_stories
+
+    actor = _admin(as_email)
+    with open(path, encoding="utf-8") as f:
+        try:
+            count = import_stories(db.session, actor=actor, lines=f)
+        except ImportRefused as exc:
+            for line, message in exc.problems[:50]:
+                click.echo(f"line {line}: {message}", err=True)
+            raise click.ClickException(
+                f"Nothing was imported: {len(exc.problems)} bad line(s)."
+            ) from None
+    _indexer().sync_quietly()
+    click.echo(f"Imported {count} stories.")
+
+
+@hub_cli.command("export")
+@click.argument("path", type=click.Path(dir_okay=False, writable=True))
+def export_command(path: str):
+    """Export every story to a JSON-lines file (the import format)."""
+    from content.services.transfer import write_export
+
+    with open(path, "w", encoding="utf-8") as f:
+        count = write_export(db.session, f)
+    click.echo(f"Exported {count} stories.")

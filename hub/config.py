@@ -47,6 +47,8 @@ def load_config(env: dict[str, str] | None = None) -> dict:
             env.get("HUB_DATABASE_URL") or f"sqlite:///{data_dir / 'hub.sqlite3'}"
         ),
         "BABEL_DEFAULT_TIMEZONE": env.get("HUB_TIMEZONE", "Asia/Karachi"),
+        # Empty: "search" under HUB_DATA_DIR (decided when the app is built).
+        "HUB_SEARCH_DIR": env.get("HUB_SEARCH_DIR", ""),
         "HUB_LANGUAGES": env.get("HUB_LANGUAGES", "en,ur,pa,sd,ps,bal,skr,brh,hno"),
         "HUB_DEFAULT_LANGUAGE": env.get("HUB_DEFAULT_LANGUAGE", "en"),
         "HUB_FOUR_EYES": _bool(env.get("HUB_FOUR_EYES"), True),

@@ -15,6 +15,8 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
+from content.services._base import AFTER_COMMIT_KEY
+
 
 class Database:
     """One engine and a request-scoped session per app (plain SQLAlchemy 2)."""
@@ -22,12 +24,19 @@ class Database:
     def __init__(self) -> None:
         self.engine: Engine | None = None
         self.session: scoped_session[Session] | None = None
+        # Run after each service's commit (mail, search sync): see content.services._base.
+        self.after_commit_hooks: list = []
 
     def init_app(self, app: Flask) -> None:
         url = app.config["HUB_DATABASE_URL"]
         self.engine = make_engine(url)
         # expire_on_commit=False: a view keeps using the objects a service committed.
-        factory = sessionmaker(bind=self.engine, expire_on_commit=False)
+        self.after_commit_hooks = []
+        factory = sessionmaker(
+            bind=self.engine,
+            expire_on_commit=False,
+            info={AFTER_COMMIT_KEY: self._after_commit},
+        )
         self.session = scoped_session(factory)
         app.extensions["hub.db"] = self
 
@@ -36,6 +45,10 @@ class Database:
             if exc is not None:
                 self.session.rollback()
             self.session.remove()
+
+    def _after_commit(self, session: Session) -> None:
+        for hook in self.after_commit_hooks:
+            hook(session)
 
     def dispose(self) -> None:
         if self.session is not None:

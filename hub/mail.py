@@ -17,7 +17,6 @@ from sqlalchemy.orm import Session
 
 from content import languages
 from content.models import Notification, User
-from content.services._base import AFTER_COMMIT_KEY
 from content.services.notifications import NEW_NOTIFICATIONS_KEY
 from hub.extensions import db
 from hub.i18n import language_context
@@ -26,18 +25,17 @@ log = logging.getLogger("hub.mail")
 
 
 def init_mail(app: Flask) -> None:
-    factory = db.session.session_factory
+    db.after_commit_hooks.append(send_after_commit)
 
-    def send_after_commit(session: Session) -> None:
-        pending = session.info.pop(NEW_NOTIFICATIONS_KEY, [])
-        if pending and has_app_context():
-            deliver(session, pending)
-
-    factory.configure(info={AFTER_COMMIT_KEY: send_after_commit})
-
-    @event.listens_for(factory, "after_rollback")
+    @event.listens_for(db.session.session_factory, "after_rollback")
     def forget_after_rollback(session: Session) -> None:
         session.info.pop(NEW_NOTIFICATIONS_KEY, None)
+
+
+def send_after_commit(session: Session) -> None:
+    pending = session.info.pop(NEW_NOTIFICATIONS_KEY, [])
+    if pending and has_app_context():
+        deliver(session, pending)
 
 
 def compose(n: Notification, user: User) -> EmailMessage:

@@ -43,6 +43,7 @@ ACTION_LABELS = {
     "claim": _l("Translation claimed"),
     "release": _l("Claim released"),
     "translate": _l("Translated"),
+    "import": _l("Imported"),
 }
 
 ACTION_DONE = {

@@ -14,12 +14,11 @@ import shutil
 import uuid
 from datetime import timedelta
 from html.parser import HTMLParser
-from urllib.parse import urlsplit
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from sqlalchemy import create_engine, text
-from sqlalchemy.orm import Session
 
 from content import services
 from content.models import Base, utcnow
@@ -144,7 +143,7 @@ def session(app):
     """The test's own session, apart from the one requests use (and remove after each
     request), so objects made by factories stay usable. Call ``session.rollback()`` before
     reading what a request changed."""
-    own = Session(bind=hub_db.engine, expire_on_commit=False)
+    own = hub_db.session.session_factory()  # same hooks (search sync) as the app's
     yield own
     own.close()
 

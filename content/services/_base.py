@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 from datetime import datetime
 
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from content.models import AuditEvent, SearchOutbox, Translation, User, utcnow
@@ -12,6 +13,8 @@ from content.models import AuditEvent, SearchOutbox, Translation, User, utcnow
 # A callable in ``session.info`` under this key runs after each service commits (the web
 # layer uses it to e-mail new notifications). It runs outside the committed transaction.
 AFTER_COMMIT_KEY = "hub.after_commit"
+# Set in ``session.info`` when a transaction wrote search outbox rows.
+OUTBOX_WRITTEN_KEY = "hub.outbox_written"
 
 
 def unit_of_work(func):
@@ -90,6 +93,12 @@ def enqueue_search(session: Session, t: Translation, op: str | None = None) -> S
     """Tell the indexer that what the public can see of ``t`` changed."""
     if op is None:
         op = "upsert" if t.is_live else "delete"
+    if session.get_bind().dialect.name == "postgresql":
+        # Outbox ids must be committed in id order, or an indexer that already applied a
+        # later id would skip an earlier one for good. This lock, held to commit, makes
+        # transactions that write the outbox take their ids one after the other.
+        session.execute(text("SELECT pg_advisory_xact_lock(7040512)"))
     row = SearchOutbox(translation_id=t.id, op=op)
     session.add(row)
+    session.info[OUTBOX_WRITTEN_KEY] = True
     return row

@@ -93,3 +93,96 @@ def _render_story(t, *, page_lang: str):
         is_fallback=t.lang != page_lang,
         translator=queries.translator_of(t),
     )
+
+
+MAX_QUERY_CHARS = 300
+# URL parameter of each facet ("lang" is taken by the page's language in the path).
+FACET_PARAMS = {
+    "lang": "language",
+    "themes": "theme",
+    "region": "region",
+    "kind": "kind",
+    "campaign": "campaign",
+    "organisation": "organisation",
+}
+SEARCH_PARAMS = {"q", "sort", "page", *FACET_PARAMS.values()}
+
+
+@bp.get("/<lang>/search")
+def search_page(lang: str):
+    from search import FACETS, SORTS, SearchRequest, search
+
+    indexer = current_app.extensions["hub.search"]
+    q = (request.args.get("q") or "").strip()[:MAX_QUERY_CHARS]
+    sort = request.args.get("sort") if request.args.get("sort") in SORTS else "relevance"
+    filters = {
+        name: request.args.get(FACET_PARAMS[name], "")[:80]
+        for name in FACETS
+        if request.args.get(FACET_PARAMS[name])
+    }
+    if filters.get("lang") and filters["lang"] not in enabled_languages():
+        filters.pop("lang")
+    page = max(1, min(request.args.get("page", 1, type=int) or 1, 500))
+    results = None
+    if q and not indexer.is_rebuilding:
+        results = search(
+            indexer.index,
+            SearchRequest(
+                q=q,
+                page=page,
+                per_page=10,
+                langs=enabled_languages(),
+                prefer_lang=lang,
+                filters=filters,
+                sort=sort,
+            ),
+        )
+    def link(**changes) -> str:
+        """This search with some parameters changed (None removes one)."""
+        args = {k: v for k, v in request.args.items() if k in SEARCH_PARAMS}
+        for key, value in changes.items():
+            key = FACET_PARAMS.get(key, key)
+            if value is None:
+                args.pop(key, None)
+            else:
+                args[key] = value
+        return url_for("public.search_page", lang=lang, **args)
+
+    return render_template(
+        "public/search.html",
+        link=link,
+        facet_params=FACET_PARAMS,
+        q=q,
+        sort=sort,
+        filters=filters,
+        results=results,
+        rebuilding=indexer.is_rebuilding,
+        facet_label=_facet_value_label,
+    )
+
+
+def _facet_value_label(facet: str, value: str) -> str:
+    from content.models import Campaign, Organisation
+    from hub import messages
+    from hub.i18n import current_language
+
+    if facet == "lang" and languages.is_known(value):
+        return languages.get(value).native_name
+    if facet == "themes":
+        return messages.label(messages.THEME_LABELS, value)
+    if facet == "region":
+        return messages.label(messages.REGION_LABELS, value)
+    if facet == "kind":
+        return messages.label(messages.KIND_LABELS, value)
+    if facet == "organisation":
+        org = db.session.query(Organisation).filter_by(slug=value).first()
+        return org.name if org else value
+    if facet == "campaign":
+        campaign = db.session.query(Campaign).filter_by(slug=value).first()
+        text = (
+            campaign.text_in(languages.fallback_chain(current_language().code))
+            if campaign
+            else None
+        )
+        return text.title if text else value
+    return value

@@ -116,7 +116,8 @@ def test_contributor_writes_submits_editor_reviews_and_publishes(
     page = writer.get(f"/editorial/t/{t_id}").get_data(as_text=True)
     assert "براہ کرم جگہ کا نام ہٹا دیں۔" in page and "Changes requested" in page
     author_kinds = {
-        n.kind for n in session.scalars(select(Notification).where(Notification.user_id == author.id))
+        n.kind
+        for n in session.scalars(select(Notification).where(Notification.user_id == author.id))
     }
     assert {"commented", "changes_requested"} <= author_kinds
 
@@ -359,7 +360,7 @@ def test_preview_uses_the_public_renderer_and_sanitises(make_user, browser_as):
 def test_xss_never_reaches_the_public_page(session, make_user, make_story, app):
     body = (
         "<script>alert('x')</script>\n\n[click](javascript:alert(1))\n\n"
-        "[c2](JaVaScRiPt:alert(1))\n\n<a href=\"data:text/html,<script>\">d</a>\n\n"
+        '[c2](JaVaScRiPt:alert(1))\n\n<a href="data:text/html,<script>">d</a>\n\n'
         "<iframe src=https://example.org></iframe>\n\n"
         'Paragraph {: onmouseover="alert(1)" }\n\n<svg onload=alert(1)></svg>'
     )
@@ -443,7 +444,9 @@ def test_notifications_count_list_and_clear(session, make_user, make_story, brow
     assert "commented on" in page and 'class="count"' in page
     # Editors of other languages and other contributors hear nothing.
     outsider = make_user("editor", languages=("sd",))
-    assert not session.scalars(select(Notification).where(Notification.user_id == outsider.id)).all()
+    assert not session.scalars(
+        select(Notification).where(Notification.user_id == outsider.id)
+    ).all()
     writer.submit("/editorial/notifications", {}, action="/editorial/notifications/read")
     page = writer.get("/editorial/notifications").get_data(as_text=True)
     assert 'class="count"' not in page
