@@ -211,3 +211,54 @@ def translator_of(t: Translation) -> User | None:
     if t.claimed_by is not None:
         return t.claimed_by
     return t.live_revision.author if t.live_revision is not None else None
+
+
+# Letters typed differently on Arabic and Urdu keyboards: each token is looked for in all
+# its spellings (the editorial search runs in SQL over drafts, without the search index).
+_VARIANTS = (("ی", "ي", "ى"), ("ک", "ك"), ("ہ", "ه"), ("ۃ", "ة"))
+MAX_EDITORIAL_TOKENS = 8
+
+
+def _spellings(token: str) -> set[str]:
+    spellings = {token}
+    for group in _VARIANTS:
+        for letter in group:
+            for known in list(spellings):
+                if letter in known:
+                    for other in group:
+                        spellings.add(known.replace(letter, other))
+    return spellings
+
+
+def _strip_marks(text: str) -> str:
+    import unicodedata
+
+    return "".join(
+        ch for ch in text if unicodedata.category(ch) != "Mn" and ch not in "\u0640\u200c\u200d"
+    )
+
+
+def editorial_search(session: Session, user: User, q: str, *, limit: int = 50) -> list:
+    """Drafts and submissions ``user`` may see whose latest text has every word of ``q``."""
+    from sqlalchemy import and_
+
+    from content.models import Revision
+
+    tokens = [t for t in _strip_marks(q).split() if t][:MAX_EDITORIAL_TOKENS]
+    if not tokens:
+        return []
+    stmt = visible_translations_stmt(user).join(
+        Revision, Revision.id == Translation.latest_revision_id
+    )
+    clauses = []
+    for token in tokens:
+        like = []
+        for spelling in _spellings(token[:100]):
+            pattern = (
+                "%" + spelling.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            )
+            for column in (Revision.title, Revision.summary, Revision.body):
+                like.append(column.ilike(pattern, escape="\\"))
+        clauses.append(or_(*like))
+    stmt = stmt.where(and_(*clauses)).order_by(Translation.updated_at.desc()).limit(limit)
+    return list(session.scalars(stmt).unique())

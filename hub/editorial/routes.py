@@ -162,6 +162,15 @@ def dashboard():
     )
 
 
+@bp.get("/search")
+def search():
+    """Drafts and submissions, as far as the user may see them (not the public index)."""
+    actor = acting_user()
+    q = (request.args.get("q") or "").strip()[:200]
+    results = queries.editorial_search(db.session, actor, q) if q else []
+    return render_template("editorial/search.html", q=q, results=results)
+
+
 @bp.get("/review")
 def review_queue():
     actor = acting_user()

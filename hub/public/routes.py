@@ -137,6 +137,7 @@ def search_page(lang: str):
                 sort=sort,
             ),
         )
+
     def link(**changes) -> str:
         """This search with some parameters changed (None removes one)."""
         args = {k: v for k, v in request.args.items() if k in SEARCH_PARAMS}

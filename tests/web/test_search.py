@@ -307,3 +307,27 @@ def test_import_all_or_nothing_and_export_round_trip(
     assert runner.invoke(args=["hub", "export", str(out)]).exit_code == 0
     exported = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert exported == [dict(good, byline_mode="named", is_sensitive=False)]
+
+
+def test_editorial_search_finds_drafts_within_permissions(
+    session, make_user, make_org, make_story, browser_as
+):
+    org, other_org = make_org(), make_org()
+    author = make_user("contributor", org=org)
+    outsider = make_user("contributor", org=other_org)
+    editor = make_user("editor", all_languages=True)
+    draft = make_story(author, state="draft", lang="ur", title="رواداری کا مسودہ", body="مسودہ")
+    in_review = make_story(author, state="in_review", title="Tolerance workshop draft")
+    for who, expect in (
+        (author, {draft, in_review}),
+        (editor, {draft, in_review}),
+        (outsider, set()),
+    ):
+        b = browser_as(who)
+        html = b.get("/editorial/search", query_string={"q": "رواداري"}).get_data(as_text=True)
+        assert (f'/editorial/t/{draft.id}"' in html) == (draft in expect), who.email
+        html = b.get("/editorial/search", query_string={"q": "tolerance"}).get_data(as_text=True)
+        assert (f'/editorial/t/{in_review.id}"' in html) == (in_review in expect), who.email
+    # The public index never sees them.
+    index = browser_as(editor).client.application.extensions["hub.search"].index
+    assert {str(draft.id), str(in_review.id)} & index.doc_ids() == set()
