@@ -30,10 +30,7 @@ from hub.extensions import db as hub_db
 from hub.migrate import upgrade_database
 from tests.services import require_service
 
-pytest_plugins = [
-    p
-    for p in ("tests.support.s3", "tests.support.browser")
-    if Path(__file__).parent.joinpath("support", p.rsplit(".", 1)[1] + ".py").exists()
+pytest_plugins = ["tests.support.s3", "tests.support.browser"] + ".py").exists()
 ]
 
 PASSWORD = "correct horse battery"
