@@ -30,8 +30,7 @@ from hub.extensions import db as hub_db
 from hub.migrate import upgrade_database
 from tests.services import require_service
 
-pytest_plugins = ["tests.support.s3", "tests.support.browser"] + ".py").exists()
-]
+pytest_plugins = ["tests.support.s3", "tests.support.browser"]
 
 PASSWORD = "correct horse battery"
 
