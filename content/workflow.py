@@ -86,11 +86,34 @@ def _not_own_revision(user: User, t: Translation, policy: Policy) -> bool:
     return latest is None or latest.author_id != user.id
 
 
+def media_problems(t: Translation) -> list[tuple[object, str]]:
+    """What the story's media lack before ``t`` may be published: alt text in ``t``'s
+    language for every image, consent for every image or video that shows people, and no
+    upload left unfinished."""
+    problems = []
+    for asset in t.story.assets:
+        if asset.status != "ready":
+            problems.append((asset, "upload_unfinished"))
+            continue
+        if asset.kind == "image":
+            text = asset.text(t.lang)
+            if text is None or not text.alt_text.strip():
+                problems.append((asset, "alt_text_missing"))
+        if asset.kind in ("image", "video") and asset.shows_people and not asset.consent_recorded:
+            problems.append((asset, "consent_missing"))
+    return problems
+
+
+def _media_complete(user: User, t: Translation, policy: Policy) -> bool:
+    return not media_problems(t)
+
+
 Check = Callable[[User, Translation, Policy], bool]
 
 RULE_REASONS: dict[Check, str] = {
     _is_live: "not_live",
     _not_own_revision: "four_eyes",
+    _media_complete: "media_incomplete",
 }
 
 
@@ -124,12 +147,14 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition(S.IN_REVIEW, A.WITHDRAW, S.DRAFT, WRITERS),
     Transition(S.IN_REVIEW, A.REQUEST_CHANGES, S.CHANGES_REQUESTED, EDITORS),
     Transition(S.APPROVED, A.REQUEST_CHANGES, S.CHANGES_REQUESTED, EDITORS),
-    Transition(S.IN_REVIEW, A.APPROVE, S.APPROVED, EDITORS, rules=(_not_own_revision,)),
+    Transition(
+        S.IN_REVIEW, A.APPROVE, S.APPROVED, EDITORS, rules=(_not_own_revision, _media_complete)
+    ),
     # Publishing.
-    Transition(S.APPROVED, A.PUBLISH, S.PUBLISHED, EDITORS),
-    Transition(S.SCHEDULED, A.PUBLISH, S.PUBLISHED, EDITORS),
-    Transition(S.UNPUBLISHED, A.PUBLISH, S.PUBLISHED, EDITORS),
-    Transition(S.APPROVED, A.SCHEDULE, S.SCHEDULED, EDITORS),
+    Transition(S.APPROVED, A.PUBLISH, S.PUBLISHED, EDITORS, rules=(_media_complete,)),
+    Transition(S.SCHEDULED, A.PUBLISH, S.PUBLISHED, EDITORS, rules=(_media_complete,)),
+    Transition(S.UNPUBLISHED, A.PUBLISH, S.PUBLISHED, EDITORS, rules=(_media_complete,)),
+    Transition(S.APPROVED, A.SCHEDULE, S.SCHEDULED, EDITORS, rules=(_media_complete,)),
     Transition(S.SCHEDULED, A.UNSCHEDULE, S.APPROVED, EDITORS),
     Transition(S.PUBLISHED, A.UNPUBLISH, S.UNPUBLISHED, EDITORS),
     # A published text with a new draft on top can be taken offline without losing the draft.
@@ -222,6 +247,24 @@ def can_release_claim(user: User | None, t: Translation) -> bool:
     if user is None or not user.is_active or t.claimed_by_id is None:
         return False
     return t.claimed_by_id == user.id or bool(parties(user, t) & EDITORS)
+
+
+def can_manage_media(user: User | None, story: Story) -> bool:
+    """Attach, delete and describe (credit, licence, consent) the story's media: whoever may
+    edit its original text."""
+    source = story.source
+    if source is None or source.state == State.ARCHIVED:
+        return False
+    return bool(parties(user, source))
+
+
+def can_describe_media(user: User | None, story: Story, lang: str) -> bool:
+    """Write alt text and captions in ``lang``: the media managers, or whoever works on the
+    story's ``lang`` translation."""
+    if can_manage_media(user, story):
+        return True
+    t = story.translation(lang)
+    return t is not None and t.state != State.ARCHIVED and bool(parties(user, t))
 
 
 def is_admin(user: User | None) -> bool:

@@ -27,6 +27,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     check_config(app.config)
     configure_logging(app)
     register_extensions(app)
+    init_media(app)
     init_search(app)
     register_blueprints(app)
     register_errorhandlers(app)
@@ -68,6 +69,25 @@ def register_extensions(app: Flask) -> None:
     mail.init_mail(app)
 
 
+def init_media(app: Flask) -> None:
+    """The media store (built once) and the upload limits."""
+    from pathlib import Path
+
+    from content.media.store import build_store
+    from content.services.media import MB, MediaLimits
+
+    settings = dict(app.config)
+    if not settings.get("MEDIA_ROOT"):
+        settings["MEDIA_ROOT"] = str(Path(app.config["HUB_DATA_DIR"]) / "media")
+    app.extensions["hub.media"] = build_store(settings)
+    app.extensions["hub.media_limits"] = MediaLimits(
+        image=int(app.config["HUB_MEDIA_MAX_IMAGE_MB"]) * MB,
+        video=int(app.config["HUB_MEDIA_MAX_VIDEO_MB"]) * MB,
+        audio=int(app.config["HUB_MEDIA_MAX_AUDIO_MB"]) * MB,
+        document=int(app.config["HUB_MEDIA_MAX_DOCUMENT_MB"]) * MB,
+    )
+
+
 def init_search(app: Flask) -> None:
     """The search index, kept in step after every commit that wrote the outbox, and brought
     up to date (or rebuilt, in the background) at the first request."""
@@ -104,14 +124,16 @@ def init_search(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from hub.admin.routes import bp as admin_bp
     from hub.auth.routes import bp as auth_bp
-    from hub.editorial import campaigns, translating  # noqa: F401 - add routes to the blueprint
+    from hub.editorial import campaigns, media, translating  # noqa: F401 - add their routes
     from hub.editorial.routes import bp as editorial_bp
+    from hub.media.routes import bp as media_bp
     from hub.public.routes import bp as public_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(auth_bp, url_prefix="/auth")
     app.register_blueprint(editorial_bp, url_prefix="/editorial")
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(media_bp, url_prefix="/media")
 
 
 def register_errorhandlers(app: Flask) -> None:

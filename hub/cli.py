@@ -272,3 +272,31 @@ def export_command(path: str):
     with open(path, "w", encoding="utf-8") as f:
         count = write_export(db.session, f)
     click.echo(f"Exported {count} stories.")
+
+
+# --- media -----------------------------------------------------------------------------------
+
+media_cli = AppGroup("media", help="The media store.")
+hub_cli.add_command(media_cli)
+
+
+@media_cli.command("check")
+@click.option("--fix", is_flag=True, help="Repair: delete orphans, abandoned uploads, broken rows.")
+def media_check_command(fix: bool):
+    """Report (and with --fix repair) differences between the database and the media store."""
+    from content.services.media import check_media
+
+    report = check_media(db.session, current_app.extensions["hub.media"], fix=fix)
+    for asset_id, key in report.missing:
+        click.echo(f"missing object: asset {asset_id} has no {key}")
+    for key in report.orphans:
+        click.echo(f"orphan object: {key}")
+    for asset_id in report.stale_pending:
+        click.echo(f"abandoned upload: asset {asset_id} is still pending")
+    if report.clean:
+        click.echo("The database and the media store agree.")
+    elif fix:
+        click.echo("Repaired.")
+    else:
+        click.echo("Run with --fix to repair.")
+        raise SystemExit(1)

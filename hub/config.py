@@ -74,6 +74,18 @@ def load_config(env: dict[str, str] | None = None) -> dict:
         "HUB_MAIL_TLS": _bool(env.get("HUB_MAIL_TLS"), True),
         "HUB_MAIL_FROM": env.get("HUB_MAIL_FROM", "hub@localhost"),
         "HUB_LOG_LEVEL": env.get("HUB_LOG_LEVEL", "INFO"),
+        # Media: local disk by default, S3 (or any S3-compatible service) on request.
+        "MEDIA_BACKEND": env.get("HUB_MEDIA_BACKEND", "local"),
+        "MEDIA_ROOT": env.get("HUB_MEDIA_DIR", ""),  # empty: "media" under HUB_DATA_DIR
+        "MEDIA_S3_BUCKET": env.get("HUB_S3_BUCKET", ""),
+        "MEDIA_S3_REGION": env.get("HUB_S3_REGION", ""),
+        "MEDIA_S3_ENDPOINT_URL": env.get("HUB_S3_ENDPOINT_URL", ""),
+        "MEDIA_S3_PREFIX": env.get("HUB_S3_PREFIX", ""),
+        "MEDIA_PUBLIC_BASE_URL": env.get("HUB_MEDIA_PUBLIC_BASE_URL", ""),
+        "HUB_MEDIA_MAX_IMAGE_MB": _int(env.get("HUB_MEDIA_MAX_IMAGE_MB"), 25),
+        "HUB_MEDIA_MAX_VIDEO_MB": _int(env.get("HUB_MEDIA_MAX_VIDEO_MB"), 500),
+        "HUB_MEDIA_MAX_AUDIO_MB": _int(env.get("HUB_MEDIA_MAX_AUDIO_MB"), 100),
+        "HUB_MEDIA_MAX_DOCUMENT_MB": _int(env.get("HUB_MEDIA_MAX_DOCUMENT_MB"), 50),
     }
 
 

@@ -44,6 +44,8 @@ ACTION_LABELS = {
     "release": _l("Claim released"),
     "translate": _l("Translated"),
     "import": _l("Imported"),
+    "upload": _l("Uploaded"),
+    "delete": _l("Deleted"),
 }
 
 ACTION_DONE = {
@@ -149,6 +151,18 @@ REASONS = {
     "wrong": _l("This is not correct."),
     "before_start": _l("The end must not be before the start."),
     "four_eyes": _l("You cannot approve your own revision: another editor must review it."),
+    "media_incomplete": _l(
+        "The media are not ready to publish: every image needs alt text in this language, "
+        "and consent must be recorded for people shown. See the media page."
+    ),
+    "unsupported_type": _l(
+        "This kind of file is not accepted. Use JPEG, PNG, WebP or GIF images, MP4 or WebM "
+        "video, MP3, M4A, OGG or WAV audio, or PDF documents."
+    ),
+    "unreadable": _l("This file could not be read. It may be damaged."),
+    "image_too_large": _l("This image has too many pixels. Please use a smaller image."),
+    "empty": _l("This file is empty."),
+    "too_large": _l("This file is too large."),
     "not_allowed": _l("You are not allowed to do this."),
     "not_live": _l("This is not published."),
     "invalid_transition": _l("This action is not possible in the current state."),
@@ -157,6 +171,17 @@ REASONS = {
         "compare the versions below and save again."
     ),
 }
+
+
+MEDIA_PROBLEMS = {
+    "alt_text_missing": _l("Alt text is missing in this language."),
+    "consent_missing": _l("It shows people: record their consent first."),
+    "upload_unfinished": _l("The upload did not finish."),
+}
+
+
+def media_problem_text(reason: str) -> str:
+    return str(MEDIA_PROBLEMS.get(reason, reason))
 
 
 def reason_text(reason: str) -> str:
@@ -168,6 +193,11 @@ def error_text(exc: ContentError) -> str:
     if isinstance(exc, InvalidInput):
         if exc.reason == "too_long" and "maximum" in exc.details:
             return _("This is too long (at most %(n)d characters).", n=exc.details["maximum"])
+        if exc.reason == "too_large" and "maximum" in exc.details:
+            return _(
+                "This file is too large (at most %(n)d MB).",
+                n=exc.details["maximum"] // (1024 * 1024),
+            )
         if exc.reason == "too_short" and "minimum" in exc.details:
             return _("This is too short (at least %(n)d characters).", n=exc.details["minimum"])
         return reason_text(exc.reason)

@@ -28,8 +28,8 @@ def register(app: Flask) -> None:
         headers.setdefault("X-Frame-Options", "DENY")
         headers.setdefault("Content-Security-Policy", CSP)
         headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-        if request.endpoint == "static":
-            return response
+        if request.endpoint == "static" or request.blueprint == "media":
+            return response  # media views decide their own caching (public or private)
         if not is_public_request():
             # Signed-in pages and every editorial page: never stored by a browser or proxy.
             headers["Cache-Control"] = "private, no-store"

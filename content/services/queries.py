@@ -262,3 +262,14 @@ def editorial_search(session: Session, user: User, q: str, *, limit: int = 50) -
         clauses.append(or_(*like))
     stmt = stmt.where(and_(*clauses)).order_by(Translation.updated_at.desc()).limit(limit)
     return list(session.scalars(stmt).unique())
+
+
+def live_stories_of_campaign(session: Session, campaign_id: int) -> list[Story]:
+    """Stories of a campaign with at least one published translation, newest first."""
+    live = select(Translation.story_id).where(Translation.is_live.is_(True))
+    stmt = (
+        select(Story)
+        .where(Story.campaign_id == campaign_id, Story.id.in_(live))
+        .order_by(Story.created_at.desc(), Story.id.desc())
+    )
+    return list(session.scalars(stmt).unique())

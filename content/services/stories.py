@@ -45,6 +45,7 @@ from content.workflow import (
     can_comment,
     can_create_story,
     can_view,
+    media_problems,
     transition,
 )
 
@@ -480,6 +481,9 @@ def publish_due(session: Session, *, now: datetime | None = None) -> list[Transl
 def _publish_scheduled(session: Session, translation_id: int, at: datetime) -> Translation | None:
     t = session.get(Translation, translation_id)
     if t is None or t.state != State.SCHEDULED or t.scheduled_at is None or t.scheduled_at > at:
+        return None
+    if media_problems(t):
+        # Media changed since it was scheduled (say, a photo without alt text): it waits.
         return None
     from_state = t.state
     t.state = State.PUBLISHED

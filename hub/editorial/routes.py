@@ -49,7 +49,7 @@ from hub.editorial.forms import (
 from hub.extensions import db
 from hub.forms_support import apply_error
 from hub.i18n import current_language, enabled_language_objects
-from hub.messages import ACTION_DONE, STATE_LABELS, error_text
+from hub.messages import ACTION_DONE, STATE_LABELS, error_text, media_problem_text
 from hub.notices import describe
 
 bp = Blueprint("editorial", __name__)
@@ -430,6 +430,9 @@ def translation(translation_id: int):
         revisions=services.revisions_of(db.session, t),
         history=queries.audit_for_translation(db.session, t),
         source_changes=_changes_view(t),
+        media_issues=[
+            (asset, media_problem_text(reason)) for asset, reason in workflow.media_problems(t)
+        ],
         action_form=ActionForm(version=t.version),
         comment_form=CommentForm(),
         claim_form=ClaimForm(),

@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    g,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from sqlalchemy import text
 
 from content import languages
@@ -92,7 +102,29 @@ def _render_story(t, *, page_lang: str):
         content_lang=languages.get(t.lang),
         is_fallback=t.lang != page_lang,
         translator=queries.translator_of(t),
+        media=[a for a in t.story.assets if a.status == "ready"],
+        media_url=media_url,
+        image_sources=image_sources,
     )
+
+
+def image_sources(asset) -> list[tuple[str, int]]:
+    """The WebP widths of an image, narrowest first, for srcset."""
+    widths = sorted(
+        (info["width"], name)
+        for name, info in (asset.renditions or {}).items()
+        if name[1:].isdigit()
+    )
+    return [(media_url(asset, name), width) for width, name in widths]
+
+
+def media_url(asset, rendition: str) -> str:
+    """Where the public fetches a published asset: the CDN when one is configured."""
+    path = url_for("media.serve", asset_id=asset.id, rendition=rendition)
+    base = current_app.config.get("MEDIA_PUBLIC_BASE_URL")
+    if base and current_app.config.get("MEDIA_BACKEND") != "s3":
+        return base.rstrip("/") + path  # a CDN in front of the hub's own /media/ path
+    return path
 
 
 MAX_QUERY_CHARS = 300
@@ -187,3 +219,50 @@ def _facet_value_label(facet: str, value: str) -> str:
         )
         return text.title if text else value
     return value
+
+
+@bp.get("/<lang>/campaigns/<slug>")
+def campaign(lang: str, slug: str):
+    from content.models import Campaign
+
+    item = db.session.query(Campaign).filter_by(slug=slug).first()
+    if item is None:
+        abort(404)
+    stories = queries.live_stories_of_campaign(db.session, item.id)
+    chain = languages.fallback_chain(lang, enabled_languages())
+    materials = []
+    for story in stories:
+        live = {t.lang: t for t in story.translations if t.is_live}
+        shown = next((live[c] for c in chain if c in live), next(iter(live.values())))
+        files = [a for a in story.assets if a.status == "ready"]
+        materials.append((story, shown, files))
+    return render_template(
+        "public/campaign.html",
+        campaign=item,
+        text=item.text_in(chain),
+        materials=materials,
+        media_url=media_url,
+        has_files=any(files for _s, _t, files in materials),
+    )
+
+
+@bp.get("/<lang>/campaigns/<slug>/kit.zip")
+def campaign_kit(lang: str, slug: str):
+    """Every published file of the campaign's materials in one zip, streamed as it is built."""
+    from content.models import Campaign
+    from hub.media.kit import kit_entries, stream_zip
+
+    item = db.session.query(Campaign).filter_by(slug=slug).first()
+    if item is None:
+        abort(404)
+    stories = queries.live_stories_of_campaign(db.session, item.id)
+    entries = kit_entries(stories)
+    if not entries:
+        abort(404)
+    store = current_app.extensions["hub.media"]
+    response = current_app.response_class(
+        stream_with_context(stream_zip(store, entries)), mimetype="application/zip"
+    )
+    response.headers["Content-Disposition"] = f'attachment; filename="{item.slug}-kit.zip"'
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
