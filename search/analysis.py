@@ -62,7 +62,7 @@ __all__ = [
 ]
 
 # Bump on any change to the rules below (tables, tokenizer, stop words, stemming).
-ANALYSIS_VERSION = 1
+ANALYSIS_VERSION = 2
 
 ANALYZER_KEYS = ("en", "ur", "pa_Arab", "sd", "ps", "bal", "skr", "brh", "hno")
 
@@ -264,7 +264,9 @@ def _normalize_parts(text: str, rules: _Rules) -> list[str]:
     """Steps 1-7 of SEARCH.md for one token; NFKC may yield several words, or none."""
     text = unicodedata.normalize("NFKC", text.translate(_FORMAT_TABLE))
     parts = []
-    for part in text.translate(rules.table).split():
+    # NFC again: deleting a stray mark can leave a Latin letter next to a combining accent
+    # that now composes, and the same word must come out the same however often it is run.
+    for part in unicodedata.normalize("NFC", text.translate(rules.table)).split():
         if rules.positional:
             part = _HEH_DOACHASHMEE_RE.sub("\u06c1", part)
             if len(part) > 1 and part[-1] == _HAMZA and part[-2] in _HAMZA_DROPPED_AFTER:
