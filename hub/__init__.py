@@ -95,19 +95,18 @@ def init_search(app: Flask) -> None:
     from pathlib import Path
 
     from content.services._base import OUTBOX_WRITTEN_KEY
-    from hub.extensions import db
     from hub.indexing import Indexer
     from search import SearchIndex
 
     path = app.config.get("HUB_SEARCH_DIR") or str(Path(app.config["HUB_DATA_DIR"]) / "search")
-    indexer = Indexer(SearchIndex(path), db.session.session_factory)
+    indexer = Indexer(SearchIndex(path), app.extensions["hub.sessionmaker"])
     app.extensions["hub.search"] = indexer
 
     def sync_after_commit(session) -> None:
         if session.info.pop(OUTBOX_WRITTEN_KEY, False):
             indexer.sync_quietly()
 
-    db.after_commit_hooks.append(sync_after_commit)
+    app.extensions["hub.after_commit_hooks"].append(sync_after_commit)
     started = threading.Lock()
     state = {"started": False}
 

@@ -167,10 +167,10 @@ def update_command():
 @translations_cli.command("compile")
 def compile_command():
     """Compile every catalog to .mo (done by `make run` and `make test`; .mo is not committed)."""
-    if not any((ROOT / "translations").glob("*/LC_MESSAGES/messages.po")):
-        click.echo("No catalogs to compile yet.")
-        return
-    _pybabel("compile", "-d", str(ROOT / "translations"), "--statistics")
+    from hub.i18n import compile_catalogs
+
+    for locale, translated, total in compile_catalogs(str(ROOT / "translations")):
+        click.echo(f"{locale}: {translated} of {total} strings translated")
 
 
 # --- search ------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ Everything imports them from here, never from ``hub``.
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, current_app, has_app_context
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -19,26 +19,33 @@ from content.services._base import AFTER_COMMIT_KEY
 
 
 class Database:
-    """One engine and a request-scoped session per app (plain SQLAlchemy 2)."""
+    """An engine and a session factory per app; one request-scoped session proxy for all.
+
+    ``db.session`` is a thread-scoped session made by the current app's factory, so two apps
+    in one process (tests, a CLI next to a server) never share an engine.
+    """
 
     def __init__(self) -> None:
-        self.engine: Engine | None = None
-        self.session: scoped_session[Session] | None = None
+        self.session: scoped_session[Session] = scoped_session(self._new_session)
         # Run after each service's commit (mail, search sync): see content.services._base.
         self.after_commit_hooks: list = []
+        self._last_factory: sessionmaker | None = None
 
     def init_app(self, app: Flask) -> None:
-        url = app.config["HUB_DATABASE_URL"]
-        self.engine = make_engine(url)
+        engine = make_engine(app.config["HUB_DATABASE_URL"])
+        hooks: list = []
         # expire_on_commit=False: a view keeps using the objects a service committed.
-        self.after_commit_hooks = []
         factory = sessionmaker(
-            bind=self.engine,
+            bind=engine,
             expire_on_commit=False,
-            info={AFTER_COMMIT_KEY: self._after_commit},
+            info={AFTER_COMMIT_KEY: lambda session: [hook(session) for hook in hooks]},
         )
-        self.session = scoped_session(factory)
         app.extensions["hub.db"] = self
+        app.extensions["hub.engine"] = engine
+        app.extensions["hub.sessionmaker"] = factory
+        app.extensions["hub.after_commit_hooks"] = hooks
+        self.after_commit_hooks = hooks
+        self._last_factory = factory
 
         @app.teardown_appcontext
         def remove_session(exc: BaseException | None) -> None:
@@ -46,15 +53,28 @@ class Database:
                 self.session.rollback()
             self.session.remove()
 
-    def _after_commit(self, session: Session) -> None:
-        for hook in self.after_commit_hooks:
-            hook(session)
+    def _new_session(self) -> Session:
+        if has_app_context() and "hub.sessionmaker" in current_app.extensions:
+            return current_app.extensions["hub.sessionmaker"]()
+        if self._last_factory is None:
+            raise RuntimeError("no app has initialised the database")
+        return self._last_factory()
 
-    def dispose(self) -> None:
-        if self.session is not None:
-            self.session.remove()
-        if self.engine is not None:
-            self.engine.dispose()
+    def factory(self, app: Flask | None = None) -> sessionmaker:
+        app = app or current_app
+        return app.extensions["hub.sessionmaker"]
+
+    def engine_of(self, app: Flask | None = None) -> Engine:
+        app = app or current_app
+        return app.extensions["hub.engine"]
+
+    def dispose(self, app: Flask | None = None) -> None:
+        """Close the app's connections (the last initialised app's when none is given)."""
+        self.session.remove()
+        if app is not None:
+            app.extensions["hub.engine"].dispose()
+        elif self._last_factory is not None:
+            self._last_factory.kw["bind"].dispose()
 
 
 def make_engine(url: str) -> Engine:

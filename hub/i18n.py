@@ -143,3 +143,33 @@ def language_context(code: str):
             yield
     finally:
         g.forced_language = previous
+
+
+def compile_catalogs(directory: str) -> list[tuple[str, int, int]]:
+    """Compile every ``.po`` under ``directory`` to ``.mo``, leaving out what is not (fully)
+    translated, so that it falls back along the chain instead of showing English: Babel's
+    own compiler writes an untranslated plural entry as English. Returns (catalog,
+    translated, total) per catalog."""
+    from pathlib import Path
+
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    stats = []
+    for po in sorted(Path(directory).glob("*/LC_MESSAGES/messages.po")):
+        with open(po, "rb") as f:
+            catalog = read_po(f)
+        total = translated = 0
+        for message in list(catalog):
+            if not message.id:
+                continue
+            total += 1
+            strings = message.string if isinstance(message.string, tuple) else (message.string,)
+            if message.fuzzy or not all(strings):
+                catalog.delete(message.id, context=message.context)
+            else:
+                translated += 1
+        with open(po.with_suffix(".mo"), "wb") as f:
+            write_mo(f, catalog)
+        stats.append((po.parent.parent.name, translated, total))
+    return stats

@@ -18,16 +18,15 @@ from sqlalchemy.orm import Session
 from content import languages
 from content.models import Notification, User
 from content.services.notifications import NEW_NOTIFICATIONS_KEY
-from hub.extensions import db
 from hub.i18n import language_context
 
 log = logging.getLogger("hub.mail")
 
 
 def init_mail(app: Flask) -> None:
-    db.after_commit_hooks.append(send_after_commit)
+    app.extensions["hub.after_commit_hooks"].append(send_after_commit)
 
-    @event.listens_for(db.session.session_factory, "after_rollback")
+    @event.listens_for(app.extensions["hub.sessionmaker"], "after_rollback")
     def forget_after_rollback(session: Session) -> None:
         session.info.pop(NEW_NOTIFICATIONS_KEY, None)
 

@@ -41,17 +41,9 @@ PASSWORD = "correct horse battery"
 @pytest.fixture(scope="session", autouse=True)
 def compiled_catalogs():
     """`make test` compiles the catalogs; a bare `pytest` run gets them compiled here."""
-    from babel.messages.mofile import write_mo
-    from babel.messages.pofile import read_po
+    from hub.i18n import compile_catalogs
 
-    for po in (Path(__file__).resolve().parents[1] / "translations").glob("*/LC_MESSAGES/*.po"):
-        mo = po.with_suffix(".mo")
-        if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
-            continue
-        with open(po, "rb") as f:
-            catalog = read_po(f)
-        with open(mo, "wb") as f:
-            write_mo(f, catalog)
+    compile_catalogs(str(Path(__file__).resolve().parents[1] / "translations"))
 
 
 # --- databases -------------------------------------------------------------------------------
@@ -131,7 +123,7 @@ def app(app_config):
     app = create_app(app_config)
     app.extensions["hub.mail_outbox"] = []
     yield app
-    hub_db.dispose()
+    hub_db.dispose(app)
 
 
 @pytest.fixture
@@ -139,7 +131,7 @@ def session(app):
     """The test's own session, apart from the one requests use (and remove after each
     request), so objects made by factories stay usable. Call ``session.rollback()`` before
     reading what a request changed."""
-    own = hub_db.session.session_factory()  # same hooks (search sync) as the app's
+    own = app.extensions["hub.sessionmaker"]()  # same hooks (search sync) as the app's
     yield own
     own.close()
 

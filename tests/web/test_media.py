@@ -14,7 +14,6 @@ from PIL import Image
 from sqlalchemy import select
 
 from content.models import MediaAsset
-from content.services.stories import CHECKLIST
 from tests.unit.media.test_images import photo_with_metadata
 
 
@@ -337,6 +336,7 @@ def s3_app(app_config, s3_server, s3_bucket):
         }
     )
     yield app
+    app.extensions["hub.engine"].dispose()
 
 
 @pytest.mark.s3
@@ -378,16 +378,15 @@ def test_s3_direct_upload_from_the_browser_is_verified(s3_app, session, make_use
     body = io.BytesIO()
     mp4 = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + b"\x00" * 50_000
     for name, value in plan["fields"].items():
-        body.write(
-            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
-        )
+        disposition = f'Content-Disposition: form-data; name="{name}"'
+        body.write(f"--{boundary}\r\n{disposition}\r\n\r\n{value}\r\n".encode())
     body.write(
         f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="v.mp4"\r\n'
         "Content-Type: application/octet-stream\r\n\r\n".encode()
         + mp4
         + f"\r\n--{boundary}--\r\n".encode()
     )
-    request = urllib.request.Request(
+    request = urllib.request.Request(  # noqa: S310 - the moto server on loopback
         plan["url"],
         data=body.getvalue(),
         headers={"Content-Type": f"multipart/form-data; boundary={boundary}"},
