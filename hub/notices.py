@@ -10,9 +10,12 @@ from content.models import Notification
 
 def _title(n: Notification) -> str:
     t = n.translation
-    if t is None or t.latest_revision is None:
+    if t is None:
         return ""
-    return t.latest_revision.title
+    if t.latest_revision is not None:
+        return t.latest_revision.title
+    source = t.story.source  # a requested translation has no text yet: name the original
+    return source.latest_revision.title if source and source.latest_revision else ""
 
 
 def describe(n: Notification) -> str:

@@ -113,6 +113,9 @@ def app_config(database_url, tmp_path) -> dict:
         "SESSION_COOKIE_SECURE": False,
         "REMEMBER_COOKIE_SECURE": False,
         "HUB_RATELIMIT_STORAGE_URL": "memory://",
+        # A fresh index is rebuilt at the first request: in the foreground here, so that no
+        # thread still holds a connection when the test ends.
+        "HUB_SEARCH_BACKGROUND_REBUILD": False,
     }
 
 
@@ -123,6 +126,7 @@ def app(app_config):
     app = create_app(app_config)
     app.extensions["hub.mail_outbox"] = []
     yield app
+    app.extensions["hub.search"].wait(30)
     hub_db.dispose(app)
 
 

@@ -10,7 +10,7 @@
   var zone = box.querySelector(".dropzone");
   var csrf = box.getAttribute("data-csrf");
   var msg = function (name) { return box.getAttribute("data-msg-" + name); };
-  var pending = 0;
+  var pending = 0, succeeded = 0;
 
   function row(file) {
     var li = document.createElement("li");
@@ -40,7 +40,9 @@
       ui.li.appendChild(img);
     }
     pending -= 1;
-    if (pending === 0 && ok) { setTimeout(function () { window.location.reload(); }, 1500); }
+    if (ok) { succeeded += 1; }
+    // When the last file is done, show the stored files (with any message left readable).
+    if (pending === 0 && succeeded) { setTimeout(function () { window.location.reload(); }, 2500); }
   }
 
   function progress(ui, sent, total) {

@@ -49,11 +49,11 @@ def test_upload_shows_progress_and_thumbnail(
     assert "not accepted" in page.locator(".upload-item.failed .status").inner_text()
     assert page.evaluate("window.__maxProgress") == 1
     # After the page reloads, the stored image shows as a thumbnail.
-    page.wait_for_selector(".asset img.thumb", timeout=20_000)
-    loaded = page.locator(".asset img.thumb").first.evaluate(
-        "img => img.complete && img.naturalWidth > 0"
+    page.wait_for_function(
+        "() => { const i = document.querySelector('.asset img.thumb');"
+        " return i && i.complete && i.naturalWidth > 0; }",
+        timeout=20_000,
     )
-    assert loaded
     session.rollback()
     assets = session.scalars(select(MediaAsset)).all()
     assert [(a.status, a.filename) for a in assets] == [("ready", "تصویر.jpg")]
