@@ -168,7 +168,7 @@ def test_two_appliers_racing_agree(app, session, make_story, make_user):
         )
     index = indexer(app).index
     index.rebuild([], 0)
-    factory = app.extensions["hub.db"].session.session_factory
+    factory = app.extensions["hub.sessionmaker"]
     errors = []
 
     def run():
