@@ -284,7 +284,7 @@ def _rows(state: str, action: Action) -> list[Transition]:
 
 
 def find_transition(
-    user: User, action: Action, t: Translation, policy: Policy = DEFAULT_POLICY
+    user: User | None, action: Action, t: Translation, policy: Policy = DEFAULT_POLICY
 ) -> Transition | None:
     for row in _rows(t.state, action):
         if row.when is None or row.when(user, t, policy):
@@ -296,7 +296,7 @@ def refusal(
     user: User | None, action: Action, t: Translation, policy: Policy = DEFAULT_POLICY
 ) -> str | None:
     """Why ``user`` may not take ``action`` on ``t`` now, or None when they may."""
-    row = find_transition(user, action, t, policy) if user is not None else None
+    row = find_transition(user, action, t, policy)
     if row is None:
         return "invalid_transition"
     if not parties(user, t) & row.parties:
