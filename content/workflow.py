@@ -207,9 +207,12 @@ def can_view(user: User | None, t: Translation) -> bool:
     if not can_view_story(user, t.story):
         return False
     roles = user.roles
-    if Role.TRANSLATOR in roles and not (roles & {Role.ADMIN, Role.EDITOR, Role.CONTRIBUTOR}):
-        return t.is_source or user.works_in(t.lang)
-    return True
+    if roles & {Role.ADMIN, Role.EDITOR}:
+        return True
+    if Role.CONTRIBUTOR in roles and user.organisation_id == t.story.organisation_id:
+        return True
+    # A translator (whatever else they are elsewhere) sees the original and their languages.
+    return Role.TRANSLATOR in roles and (t.is_source or user.works_in(t.lang))
 
 
 def can_comment(user: User | None, t: Translation) -> bool:

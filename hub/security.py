@@ -28,8 +28,13 @@ def register(app: Flask) -> None:
         headers.setdefault("X-Frame-Options", "DENY")
         headers.setdefault("Content-Security-Policy", CSP)
         headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-        if request.endpoint == "static" or request.blueprint == "media":
-            return response  # media views decide their own caching (public or private)
+        if request.endpoint == "static":
+            return response
+        if request.blueprint == "media":
+            # Media views set public caching for published files; anything else (a 404 for
+            # a draft's file included) must not be kept by a browser or a CDN.
+            headers.setdefault("Cache-Control", "private, no-store")
+            return response
         if not is_public_request():
             # Signed-in pages and every editorial page: never stored by a browser or proxy.
             headers["Cache-Control"] = "private, no-store"

@@ -163,11 +163,10 @@ def receive_upload(
     session: Session, store: MediaStore, *, actor: User, asset: MediaAsset, stream, limits
 ) -> MediaAsset:
     """Stream an upload through the hub into the store and make it ready (or leave nothing)."""
+    _check_own_pending(session, actor, asset)
     stored = _Stored()
     asset_id = asset.id
     try:
-        if asset.status != "pending" or asset.uploaded_by_id != actor.id:
-            raise NotAllowed("media")
         head = _read_head(stream)
         kind = sniff(head)
         limit = limits.for_kind(kind.kind)
@@ -220,11 +219,10 @@ def complete_direct_upload(
     session: Session, store: MediaStore, *, actor: User, asset: MediaAsset, limits
 ) -> MediaAsset:
     """The browser put the file straight into S3: check it there, then make it ready."""
+    _check_own_pending(session, actor, asset)
     stored = _Stored()
     asset_id = asset.id
     try:
-        if asset.status != "pending" or asset.uploaded_by_id != actor.id:
-            raise NotAllowed("media")
         size = store.size(asset.key)
         kind = sniff(store.read_head(asset.key, SNIFF_BYTES))
         if size > limits.for_kind(kind.kind):
@@ -259,9 +257,23 @@ def complete_direct_upload(
 
 
 def cancel_upload(session: Session, store: MediaStore, *, actor: User, asset: MediaAsset) -> None:
-    if asset.status != "pending" or asset.uploaded_by_id != actor.id:
-        raise NotAllowed("media")
+    _check_own_pending(session, actor, asset, must_manage=False)
     _fail(session, store, asset.id, [asset.key])
+
+
+def _check_own_pending(
+    session: Session, actor: User, asset: MediaAsset, *, must_manage: bool = True
+) -> None:
+    """Only the uploader finishes (or cancels) their own pending upload, and only while they
+    may still manage the story's media. Checked before anything is touched: a refusal must
+    never delete someone else's file."""
+    story = session.get(Story, asset.story_id)
+    if (
+        asset.status != "pending"
+        or asset.uploaded_by_id != actor.id
+        or (must_manage and not can_manage_media(actor, story))
+    ):
+        raise NotAllowed("media")
 
 
 def delete_asset(session: Session, store: MediaStore, *, actor: User, asset: MediaAsset) -> None:

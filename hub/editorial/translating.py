@@ -50,8 +50,11 @@ def claim(translation_id: int):
         abort(400)
     try:
         translation_services.claim(db.session, actor=acting_user(), translation=t)
-    except ContentError:
-        flash(_("Someone else has already taken this translation."), "error")
+    except ContentError as exc:
+        if t.claimed_by_id is not None and t.claimed_by_id != acting_user().id:
+            flash(_("Someone else has already taken this translation."), "error")
+        else:
+            flash(error_text(exc), "error")
         return redirect(url_for("editorial.translation_queue"), code=303)
     flash(_("It is yours: nobody else will start this translation."), "success")
     return redirect(url_for("editorial.edit", translation_id=t.id), code=303)
