@@ -29,6 +29,9 @@ def _fail(exc: ContentError) -> None:
 @hub_cli.command("init")
 def init_command():
     """Create or upgrade the database schema to the latest migration."""
+    from pathlib import Path
+
+    Path(current_app.config["HUB_DATA_DIR"]).mkdir(parents=True, exist_ok=True)
     upgrade_database(current_app.config["HUB_DATABASE_URL"])
     click.echo("Database is at the latest schema.")
 
