@@ -5,6 +5,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 FLASK := $(VENV)/bin/flask --app wsgi
 HUB_PORT ?= 5000
+TEST_WORKERS ?= 2
 export HUB_PORT
 
 .PHONY: run test lint format venv install translations clean bench
@@ -28,7 +29,7 @@ run: $(VENV)/.installed translations
 	  HUB_COOKIE_SECURE=$${HUB_COOKIE_SECURE:-0} $(FLASK) run --host 127.0.0.1 --port $(HUB_PORT) --with-threads
 
 test: $(VENV)/.installed translations
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
