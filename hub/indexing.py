@@ -87,12 +87,25 @@ def sync(session: Session, index: SearchIndex) -> int:
     return applied
 
 
-def live_documents(session: Session) -> Iterator[SearchDocument]:
-    stmt = select(Translation).where(Translation.is_live.is_(True)).order_by(Translation.id)
-    for t in session.scalars(stmt).unique():
-        doc = document_for(session, t)
-        if doc is not None:
-            yield doc
+def live_documents(session: Session, batch: int = 500) -> Iterator[SearchDocument]:
+    """Every public document, read in id-ordered batches (memory stays flat at any size)."""
+    last_id = 0
+    while True:
+        stmt = (
+            select(Translation)
+            .where(Translation.is_live.is_(True), Translation.id > last_id)
+            .order_by(Translation.id)
+            .limit(batch)
+        )
+        rows = list(session.scalars(stmt).unique())
+        if not rows:
+            return
+        for t in rows:
+            doc = document_for(session, t)
+            if doc is not None:
+                yield doc
+        last_id = rows[-1].id
+        session.expunge_all()
 
 
 def rebuild(session: Session, index: SearchIndex) -> int:

@@ -21,7 +21,7 @@ from whoosh import query, sorting
 from content import languages
 from search.index import SearchIndex
 from search.parsing import build_query, positive_leaves, sanitize_query_text
-from search.schema import FACETS, TEXT_KINDS, analyzer_keys, spell_field, text_field
+from search.schema import FACETS, META_DOC_ID, TEXT_KINDS, analyzer_keys, spell_field, text_field
 from search.snippets import highlight_html
 from search.suggest import suggest_words
 
@@ -128,10 +128,16 @@ def _sortedby(plan: _Plan, browsing: bool):
     return tiers if len(tiers) > 1 else tiers[0]
 
 
-def _filter(plan: _Plan) -> query.Query:
-    clauses = [query.Or([query.Term("lang", code) for code in plan.codes])]
+def _filter(plan: _Plan) -> query.Query | None:
+    clauses = []
+    # Whoosh builds a filter by walking every document: with every language asked for (the
+    # usual case) the clause would cost that walk on each query and filter nothing out.
+    if set(plan.codes) != set(languages.all_codes()):
+        clauses.append(query.Or([query.Term("lang", code) for code in plan.codes]))
     clauses += [query.Term(name, value) for name, value in plan.filters.items()]
-    return query.And(clauses)
+    if not clauses:
+        return None
+    return query.And(clauses) if len(clauses) > 1 else clauses[0]
 
 
 def _matched_terms(q: query.Query, reader, keys) -> dict[str, tuple[set[str], set[str]]]:
@@ -205,6 +211,8 @@ def search(index: SearchIndex, request: SearchRequest) -> SearchResults:
             groupedby=groupedby,
             maptype=sorting.Count,
             filter=_filter(plan),
+            # The bookkeeping document is never a result (one posting: cheap, unlike a filter).
+            mask=query.Term("doc_id", META_DOC_ID),
             # No block-quality skipping: every match must reach the facet counts.
             optimize=False,
         )
