@@ -101,10 +101,31 @@ def phone_page(chromium_browser):
         yield p
 
 
+def buffered(app):
+    """Each response read to the end (and closed) before the server writes it.
+
+    Chromium drops a font download when a test navigates away or closes its context. When
+    werkzeug's dev server then finds the socket reset, the exception leaves its ``finally``
+    before it closes the response, and the open static file surfaces later, in whichever test
+    is running, as a ResourceWarning (an error here). Production servers are not involved.
+    """
+
+    def app_buffered(environ, start_response):
+        chunks = app(environ, start_response)
+        try:
+            body = b"".join(chunks)
+        finally:
+            if hasattr(chunks, "close"):
+                chunks.close()
+        return [body]
+
+    return app_buffered
+
+
 @contextmanager
 def serve_app(app) -> Iterator[str]:
     """Serve the WSGI ``app`` on 127.0.0.1 (free port) in a daemon thread; yield its base URL."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, buffered(app), threaded=True)
     thread = threading.Thread(
         target=server.serve_forever,
         kwargs={"poll_interval": 0.05},  # shutdown() waits up to one poll
