@@ -53,27 +53,6 @@ class Site:
         return f"{self.url}/{lang}/stories/{quote(slug or self.story[lang])}"
 
 
-def buffered(app):
-    """Each response read to the end (and closed) before the server writes it.
-
-    Chromium drops a font download when a test navigates away or closes its context. When
-    werkzeug's dev server then finds the socket reset, the exception leaves its ``finally``
-    before it closes the response, and the open static file surfaces later, in whichever test
-    is running, as a ResourceWarning (an error here). Production servers are not involved.
-    """
-
-    def app_buffered(environ, start_response):
-        chunks = app(environ, start_response)
-        try:
-            body = b"".join(chunks)
-        finally:
-            if hasattr(chunks, "close"):
-                chunks.close()
-        return [body]
-
-    return app_buffered
-
-
 @pytest.fixture(scope="module")
 def site(sqlite_template, tmp_path_factory, chromium_browser) -> Site:
     # chromium_browser first: without Chromium the module skips before building anything.
@@ -100,7 +79,7 @@ def site(sqlite_template, tmp_path_factory, chromium_browser) -> Site:
         }
         hub_db.session.remove()
     try:
-        with serve_app(buffered(app)) as url:
+        with serve_app(app) as url:  # serve_app buffers responses
             yield Site(url=url, **found)
     finally:
         hub_db.dispose(app)
