@@ -433,7 +433,7 @@ def test_slow_render_is_cut_off_at_the_bound_and_the_next_one_works():
          "autolinks"],
 )  # fmt: skip
 def test_known_slow_inputs_are_refused_or_rendered_within_the_bound(body, monkeypatch):
-    monkeypatch.setattr(rendering, "RENDER_TIMEOUT_SECONDS", 0.5)
+    monkeypatch.setattr(rendering.render, "RENDER_TIMEOUT_SECONDS", 0.5)
     started = time.monotonic()
     try:
         out = render_markdown(body)
@@ -456,7 +456,7 @@ def test_concurrent_threads_each_get_their_own_result():
 
 
 def test_content_modules_do_not_import_flask():
-    root = Path(rendering.__file__).resolve().parent.parent
+    root = Path(rendering.__file__).resolve().parents[2]
     code = (
         "import sys, content.rendering, content.segments; "
         "content.rendering.render_markdown('x'); sys.exit('flask' in sys.modules)"
