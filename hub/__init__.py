@@ -123,7 +123,13 @@ def init_search(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from hub.admin.routes import bp as admin_bp
     from hub.auth.routes import bp as auth_bp
-    from hub.editorial import campaigns, media, translating  # noqa: F401 - add their routes
+    from hub.editorial import (  # noqa: F401 - add their routes
+        campaigns,
+        media,
+        reviewing,
+        translating,
+        writing,
+    )
     from hub.editorial.routes import bp as editorial_bp
     from hub.media.routes import bp as media_bp
     from hub.public.routes import bp as public_bp
