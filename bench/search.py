@@ -719,7 +719,8 @@ def publish_latency(db_url: str, data_dir: Path, search_dir: Path, reps: int, se
     time from the publish call until ``search`` returns the story."""
     from content import services
     from content.models import REGIONS, THEMES
-    from content.services.stories import CHECKLIST, ActionInput, StoryInput
+    from content.services.reviews import ActionInput
+    from content.services.stories import CHECKLIST, StoryInput
     from content.workflow import Action
     from hub import create_app
     from search import SearchRequest, search

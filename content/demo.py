@@ -13,7 +13,8 @@ from content import services
 from content.models import User, utcnow
 from content.services import campaigns as campaign_services
 from content.services import translations as translation_services
-from content.services.stories import CHECKLIST, ActionInput, StoryInput, TextInput
+from content.services.reviews import ActionInput
+from content.services.stories import CHECKLIST, StoryInput, TextInput
 from content.workflow import DEFAULT_POLICY, Action
 
 

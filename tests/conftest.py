@@ -22,7 +22,8 @@ from sqlalchemy import create_engine, text
 
 from content import services
 from content.models import Base, utcnow
-from content.services.stories import CHECKLIST, ActionInput, StoryInput
+from content.services.reviews import ActionInput
+from content.services.stories import CHECKLIST, StoryInput
 from content.workflow import Action
 from hub import create_app
 from hub.config import normalise_database_url

@@ -14,22 +14,17 @@ from content.services.accounts import (
     update_organisation,
     update_user,
 )
+from content.services.drafts import autosave, discard_autosave, get_autosave
 from content.services.notifications import list_notifications, mark_read, unread_count
+from content.services.reviews import ActionInput, add_comment, apply_action, publish_due
 from content.services.stories import (
     CHECKLIST,
-    ActionInput,
     StoryInput,
     TextInput,
-    add_comment,
-    apply_action,
-    autosave,
     comments_of,
     create_story,
-    discard_autosave,
-    get_autosave,
     get_revision,
     get_translation,
-    publish_due,
     revisions_of,
     save_revision,
     update_story_meta,

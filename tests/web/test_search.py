@@ -15,7 +15,8 @@ from sqlalchemy import select
 
 from content import services
 from content.models import SearchOutbox, Translation
-from content.services.stories import CHECKLIST, ActionInput, TextInput
+from content.services.reviews import ActionInput
+from content.services.stories import CHECKLIST, TextInput
 from content.workflow import Action
 from hub import indexing
 
