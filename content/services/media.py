@@ -189,22 +189,26 @@ def receive_upload(
             obj = store.put(asset.key, _Prefixed(head, stream), kind.mime, size_limit=limit)
             stored.keys.append(asset.key)
             asset.size, asset.sha256 = obj.size, obj.sha256
-        asset.kind, asset.mime = kind.kind, kind.mime
-        asset.status = "ready"
-        asset.ready_at = utcnow()
-        audit(
-            session,
-            actor=actor,
-            action="upload",
-            object_type="media",
-            object_id=asset.id,
-            story_id=asset.story_id,
-        )
-        session.commit()
+        _mark_ready(session, actor, asset, kind)
     except BaseException:
         _fail(session, store, asset_id, stored.keys)
         raise
     return asset
+
+
+def _mark_ready(session: Session, actor: User, asset: MediaAsset, kind) -> None:
+    """The upload's bytes are all stored: record what they are, audit, commit."""
+    asset.kind, asset.mime = kind.kind, kind.mime
+    asset.status, asset.ready_at = "ready", utcnow()
+    audit(
+        session,
+        actor=actor,
+        action="upload",
+        object_type="media",
+        object_id=asset.id,
+        story_id=asset.story_id,
+    )
+    session.commit()
 
 
 def _chunks(stream) -> Iterator[bytes]:
@@ -239,17 +243,8 @@ def complete_direct_upload(
             asset.sha256 = digest.hexdigest()
             asset.width, asset.height = _largest(asset.renditions)
             store.delete(asset.key)  # the original may carry GPS: never kept
-        asset.size, asset.kind, asset.mime = size, kind.kind, kind.mime
-        asset.status, asset.ready_at = "ready", utcnow()
-        audit(
-            session,
-            actor=actor,
-            action="upload",
-            object_type="media",
-            object_id=asset.id,
-            story_id=asset.story_id,
-        )
-        session.commit()
+        asset.size = size
+        _mark_ready(session, actor, asset, kind)
     except BaseException:
         _fail(session, store, asset_id, [*stored.keys, asset.key])
         raise

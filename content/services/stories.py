@@ -189,6 +189,26 @@ def _new_revision(
     return rev
 
 
+def new_story_row(session: Session, *, org_id: int, author: User, meta, at: datetime) -> Story:
+    """The Story row for validated ``meta`` (a StoryInput, or an import record)."""
+    story = Story(
+        organisation_id=org_id,
+        author_id=author.id,
+        kind=meta.kind,
+        source_language=meta.source_language,
+        campaign_id=meta.campaign_id,
+        themes=list(meta.themes),
+        region=meta.region,
+        byline_mode=meta.byline_mode,
+        is_sensitive=meta.is_sensitive,
+        created_at=at,
+        updated_at=at,
+    )
+    session.add(story)
+    session.flush()
+    return story
+
+
 # --- use cases --------------------------------------------------------------------------
 
 
@@ -208,21 +228,7 @@ def create_story(
     _validate_meta(session, data)
     text = validate_text(TextInput(data.title, data.summary, data.body))
     body_html = _render(text.body)  # refuse a pathological body before writing anything
-    story = Story(
-        organisation_id=org_id,
-        author_id=actor.id,
-        kind=data.kind,
-        source_language=data.source_language,
-        campaign_id=data.campaign_id,
-        themes=list(data.themes),
-        region=data.region,
-        byline_mode=data.byline_mode,
-        is_sensitive=data.is_sensitive,
-        created_at=at,
-        updated_at=at,
-    )
-    session.add(story)
-    session.flush()
+    story = new_story_row(session, org_id=org_id, author=actor, meta=data, at=at)
     t = Translation(
         story_id=story.id,
         lang=data.source_language,

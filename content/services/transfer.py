@@ -38,7 +38,7 @@ from content.models import (
     User,
 )
 from content.services._base import audit_translation, enqueue_search, now_or
-from content.services.stories import TextInput, _unique_slug, validate_text
+from content.services.stories import TextInput, _unique_slug, new_story_row, validate_text
 from content.workflow import State
 
 KEYS = {
@@ -195,21 +195,7 @@ def import_stories(
 
 
 def _import_one(session, actor, record: StoryRecord, rendered, at) -> None:
-    story = Story(
-        organisation_id=record.organisation_id,
-        author_id=actor.id,
-        kind=record.kind,
-        source_language=record.source_language,
-        campaign_id=record.campaign_id,
-        themes=list(record.themes),
-        region=record.region,
-        byline_mode=record.byline_mode,
-        is_sensitive=record.is_sensitive,
-        created_at=at,
-        updated_at=at,
-    )
-    session.add(story)
-    session.flush()
+    story = new_story_row(session, org_id=record.organisation_id, author=actor, meta=record, at=at)
     source_rev_id = None
     # The source first, so translations can point at the revision they come from.
     order = [record.source_language] + [c for c in record.texts if c != record.source_language]
