@@ -228,6 +228,11 @@ def can_create_story(user: User | None) -> bool:
     return bool(roles & {Role.EDITOR, Role.ADMIN})
 
 
+def can_choose_organisation(user: User | None) -> bool:
+    """Editors and admins write for any organisation; contributors for their own only."""
+    return user is not None and user.is_active and bool(user.roles & {Role.EDITOR, Role.ADMIN})
+
+
 def can_request_translation(user: User | None, story: Story, lang: str) -> bool:
     if user is None or not user.is_active:
         return False

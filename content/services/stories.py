@@ -26,7 +26,6 @@ from content.models import (
     Organisation,
     ReviewComment,
     Revision,
-    Role,
     Story,
     Translation,
     User,
@@ -38,6 +37,7 @@ from content.workflow import (
     Action,
     Policy,
     State,
+    can_choose_organisation,
     can_create_story,
     can_view,
     transition,
@@ -221,7 +221,7 @@ def create_story(
         raise NotAllowed("create_story")
     at = now_or(now)
     org_id = data.organisation_id
-    if Role.ADMIN not in actor.roles and Role.EDITOR not in actor.roles:
+    if not can_choose_organisation(actor):
         org_id = actor.organisation_id  # contributors write for their own organisation
     if org_id is None or session.get(Organisation, org_id) is None:
         raise InvalidInput("organisation", "required")

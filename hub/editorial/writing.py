@@ -86,7 +86,7 @@ def new_story():
     form = NewStoryForm()
     form.fill_choices(_campaign_choices())
     form.source_language.choices = _language_choices()
-    may_choose_org = bool(actor.roles & {"admin", "editor"})
+    may_choose_org = workflow.can_choose_organisation(actor)
     form.organisation.choices = [(str(o.id), o.name) for o in queries.organisations(db.session)]
     if request.method == "GET":
         form.source_language.data = actor.preferred_language
