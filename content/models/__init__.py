@@ -19,6 +19,7 @@ from content.models.base import (
     utcnow,
 )
 from content.models.media import MediaAsset, MediaText
+from content.models.site import SITE_PAGES, SitePage
 from content.models.stories import (
     Autosave,
     Campaign,
@@ -32,6 +33,7 @@ from content.models.stories import (
 __all__ = [
     "NAMING_CONVENTION",
     "REGIONS",
+    "SITE_PAGES",
     "THEMES",
     "AuditEvent",
     "Autosave",
@@ -48,6 +50,7 @@ __all__ = [
     "Revision",
     "Role",
     "SearchOutbox",
+    "SitePage",
     "Story",
     "Translation",
     "UTCDateTime",
