@@ -19,6 +19,13 @@ from content.models.base import (
     utcnow,
 )
 from content.models.media import MediaAsset, MediaText
+from content.models.reach import (
+    SHARE_NETWORKS,
+    ReachDownload,
+    ReachShare,
+    ReachView,
+    SiteState,
+)
 from content.models.site import SITE_PAGES, SitePage
 from content.models.stories import (
     Autosave,
@@ -33,6 +40,7 @@ from content.models.stories import (
 __all__ = [
     "NAMING_CONVENTION",
     "REGIONS",
+    "SHARE_NETWORKS",
     "SITE_PAGES",
     "THEMES",
     "AuditEvent",
@@ -46,11 +54,15 @@ __all__ = [
     "MediaText",
     "Notification",
     "Organisation",
+    "ReachDownload",
+    "ReachShare",
+    "ReachView",
     "ReviewComment",
     "Revision",
     "Role",
     "SearchOutbox",
     "SitePage",
+    "SiteState",
     "Story",
     "Translation",
     "UTCDateTime",
