@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from content import services
 from content.models import User, utcnow
 from content.services import campaigns as campaign_services
+from content.services import site_pages as site_page_services
 from content.services import translations as translation_services
 from content.services.reviews import ActionInput
 from content.services.stories import CHECKLIST, StoryInput, TextInput
@@ -274,6 +275,8 @@ def load_demo(session: Session) -> None:
         _drive(session, t, target, author, editor)
         sources.append(t)
     _load_translations(session, sources, editor)
+    _load_more_published(session, orgs, campaign.id)
+    _load_about(session)
 
 
 CAMPAIGN_TEXTS = (
@@ -356,6 +359,146 @@ def _load_translations(session: Session, sources, editor: User) -> None:
     _act(session, editor, cricket, Action.SUBMIT)
     _act(session, second_editor, cricket, Action.APPROVE, checklist=frozenset(CHECKLIST))
     _act(session, editor, cricket, Action.PUBLISH)
+
+
+# Published stories that fill the public home and lists: every organisation, more themes,
+# regions and kinds. (language, writer e-mail, organisation, title, summary, body, themes,
+# region, kind, byline, in the campaign)
+MORE_PUBLISHED = (
+    (
+        "en",
+        "editor@example.org",
+        "dialogue-centre",
+        "Students learn to disagree well",
+        "A term of debates where every speaker first repeats the other side's point.",
+        "Each week two students argue a question that divides their city.\n\n"
+        "Before answering, each must say the other's argument in their own words, "
+        "until the other agrees it is fair.",
+        ("dialogue", "education"),
+        "islamabad",
+        "story",
+        "organisation",
+        True,
+    ),
+    (
+        "en",
+        "contributor2@example.org",
+        "sukoon-women",
+        "A peace circle in the market",
+        "Shopkeepers and mothers meet every Thursday to settle quarrels before they grow.",
+        "The circle began with three women and a kettle.\n\n"
+        "Now traders from both sides of the market bring their disputes there first.",
+        ("women", "peace"),
+        "balochistan",
+        "story",
+        "named",
+        False,
+    ),
+    (
+        "en",
+        "contributor@example.org",
+        "amn-youth",
+        "Posters: check before you share",
+        "Five posters that help young people spot a rumour before it spreads.",
+        "Each poster asks one question: who wrote this, when, and why now?\n\n"
+        "Print them for a classroom, a library or a youth club.",
+        ("media_literacy", "youth"),
+        "khyber_pakhtunkhwa",
+        "poster",
+        "organisation",
+        True,
+    ),
+    (
+        "ur",
+        "contributor@example.org",
+        "amn-youth",
+        "اسکول میں امن کا دن",
+        "طلبہ نے اپنے محلے کے لیے امن کے پیغامات لکھے۔",
+        "صبح سویرے بچوں نے رنگین کاغذوں پر دوستی کے پیغامات لکھے۔\n\n"
+        "شام کو یہ پیغامات محلے کی دیواروں پر لگا دیے گئے۔",
+        ("education", "peace"),
+        "punjab",
+        "story",
+        "named",
+        True,
+    ),
+    (
+        "ur",
+        "contributor2@example.org",
+        "sukoon-women",
+        "بزرگوں اور نوجوانوں کی بیٹھک",
+        "ہر مہینے بزرگ اور نوجوان ایک ساتھ بیٹھ کر ایک دوسرے کی بات سنتے ہیں۔",
+        "بیٹھک میں کوئی تقریر نہیں ہوتی، صرف سوال اور کہانیاں۔\n\n"
+        "نوجوان کہتے ہیں کہ یہاں انہیں پہلی بار سنا گیا۔",
+        ("community", "dialogue"),
+        "sindh",
+        "story",
+        "anonymous",
+        False,
+    ),
+)
+
+
+def _load_more_published(session: Session, orgs: dict, campaign_id: int) -> None:
+    editor = _user(session, "editor@example.org")
+    second_editor = _user(session, "editor.ur@example.org")
+    for row in MORE_PUBLISHED:
+        lang, email, org, title, summary, body, themes, region, kind, byline, in_campaign = row
+        author = _user(session, email)
+        t = services.create_story(
+            session,
+            actor=author,
+            data=StoryInput(
+                title=title,
+                summary=summary,
+                body=body,
+                source_language=lang,
+                themes=themes,
+                region=region,
+                kind=kind,
+                byline_mode=byline,
+                campaign_id=campaign_id if in_campaign else None,
+                organisation_id=orgs[org].id,
+            ),
+        )
+        # Nobody approves their own text: the editor's own story goes to the second editor.
+        approver = second_editor if author.id == editor.id else editor
+        _drive(session, t, "published", author, approver)
+
+
+ABOUT_PAGES = (
+    (
+        "en",
+        "About the network",
+        "Narratives Hub is shared by civil-society organisations across Pakistan that work "
+        "against violent extremism and for peace, dialogue and social cohesion.\n\n"
+        "## What you find here\n\n"
+        "- Stories of people who chose dialogue over division\n"
+        "- Campaign materials to download, print and share\n"
+        "- Everything in the languages of Pakistan\n\n"
+        "Every story is reviewed by an editor before it is published. People shown in a "
+        "story have given their consent; some authors choose to stay anonymous.",
+    ),
+    (
+        "ur",
+        "نیٹ ورک کا تعارف",
+        "نیریٹوز ہب پاکستان بھر کی سماجی تنظیموں کا مشترکہ پلیٹ فارم ہے جو پرتشدد انتہا "
+        "پسندی کے خلاف اور امن، مکالمے اور سماجی ہم آہنگی کے لیے کام کرتی ہیں۔\n\n"
+        "## یہاں کیا ملے گا\n\n"
+        "- ان لوگوں کی کہانیاں جنہوں نے تقسیم کے بجائے مکالمہ چنا\n"
+        "- مہم کا مواد جسے ڈاؤن لوڈ، پرنٹ اور شیئر کیا جا سکتا ہے\n"
+        "- سب کچھ پاکستان کی زبانوں میں\n\n"
+        "ہر کہانی شائع ہونے سے پہلے ایک مدیر دیکھتا ہے۔",
+    ),
+)
+
+
+def _load_about(session: Session) -> None:
+    admin = _user(session, "admin@example.org")
+    for lang, title, body in ABOUT_PAGES:
+        site_page_services.save_site_page(
+            session, actor=admin, slug="about", lang=lang, title=title, body=body, base_version=None
+        )
 
 
 def _act(session, actor, t, action, **kwargs):

@@ -1,12 +1,20 @@
-"""Error pages and the mapping of domain errors to HTTP statuses, in the user's language."""
+"""Error pages and the mapping of domain errors to HTTP statuses, in the user's language.
+
+A page under a language prefix (``/ur/...``) answers in that language even when no route
+matched. Error pages are light: no script, no image. The 500 page is drawn without the
+template context processors (they read the signed-in user from the database, which may be
+what failed), and as plain built-in HTML if even that fails.
+"""
 
 from __future__ import annotations
 
 import logging
 
-from flask import Flask, render_template, request
+from flask import Flask, current_app, g, render_template, request
 from flask_babel import gettext as _
+from flask_babel import refresh
 from flask_wtf.csrf import CSRFError
+from markupsafe import escape
 from werkzeug.exceptions import HTTPException
 
 from content.errors import Conflict, ContentError, InvalidInput, InvalidTransition, NotAllowed
@@ -55,10 +63,63 @@ def _explanations() -> dict[int, str]:
     }
 
 
+def _language_from_path() -> None:
+    """Speak the language of the URL's prefix, when it names an enabled one."""
+    from hub.i18n import enabled_languages
+
+    first = request.path.lstrip("/").split("/", 1)[0]
+    if first in enabled_languages() and g.get("lang") != first:
+        g.lang = first
+        refresh()  # Flask-Babel may have cached the locale chosen before
+
+
+def _language_without_database() -> None:
+    """Choose the language of a 500 page without current_language(), which (without a
+    language prefix) asks for the signed-in user: a database read, and the database may be
+    what failed."""
+    from hub.i18n import enabled_languages, negotiate
+
+    if not g.get("lang"):
+        g.lang = negotiate(
+            request.accept_languages,
+            enabled_languages(),
+            current_app.config["HUB_DEFAULT_LANGUAGE"],
+        )
+        refresh()
+
+
 def render_error(status: int, message: str | None = None):
+    _language_from_path()
+    if status >= 500:
+        _language_without_database()
     title = _titles().get(status, _titles()[400])
     message = message or _explanations().get(status, "")
+    if status >= 500:
+        return render_server_error(status, title, message)
     return render_template("errors/error.html", status=status, title=title, message=message), status
+
+
+def render_server_error(status: int, title: str, message: str):
+    from content import languages
+
+    try:
+        template = current_app.jinja_env.get_template("errors/server_error.html")
+        html = template.render(
+            status=status,
+            title=title,
+            message=message,
+            page_lang=languages.get(g.lang),
+            site_name=current_app.config["HUB_SITE_NAME"],
+        )
+    except Exception:
+        log.exception("the error page itself failed")
+        home = escape(request.script_root + "/")
+        html = (
+            f'<!doctype html><meta charset="utf-8"><title>{escape(title)}</title>'
+            f"<h1>{escape(title)}</h1><p>{escape(message)}</p>"
+            f'<p><a href="{home}">{escape(_("Go to the home page"))}</a></p>'
+        )
+    return html, status, {"Content-Type": "text/html; charset=utf-8"}
 
 
 def register(app: Flask) -> None:

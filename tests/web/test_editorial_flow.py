@@ -24,18 +24,51 @@ class _Tags(HTMLParser):
     def __init__(self):
         super().__init__()
         self.tags: list[tuple[str, dict]] = []
+        self.script_bodies: list[str] = []
+        self._in_script = False
 
     def handle_starttag(self, tag, attrs):
         self.tags.append((tag, dict(attrs)))
+        self._in_script = tag == "script"
+        if self._in_script:
+            self.script_bodies.append("")
+
+    def handle_endtag(self, tag):
+        if tag == "script":
+            self._in_script = False
+
+    def handle_data(self, data):
+        if self._in_script:
+            self.script_bodies[-1] += data
+
+
+def _is_own_script(attrs: dict) -> bool:
+    """The page's own scripts: a file of ours under /static/js/, or the JSON-LD data block."""
+    src = attrs.get("src") or ""
+    if src:
+        return src.startswith("/static/js/") and attrs.get("type") in (None, "module")
+    return attrs.get("type") == "application/ld+json"
 
 
 def assert_safe_html(html: str) -> None:
-    """No active content: no script/iframe/svg/style elements, no event handlers, no
-    javascript: or data: URLs. (Escaped text that merely mentions them is harmless.)"""
+    """No active content: no script but the page's own (a /static/js/ file, the JSON-LD
+    data block), no iframe/svg/style elements, no event handlers, no javascript: or data:
+    URLs. (Escaped text that merely mentions them is harmless.)"""
+    import json
+
     parser = _Tags()
     parser.feed(html)
+    scripts = iter(parser.script_bodies)
     for tag, attrs in parser.tags:
-        assert tag not in {"script", "iframe", "svg", "style", "object", "embed", "math"}, tag
+        if tag == "script":
+            body = next(scripts)
+            assert _is_own_script(attrs), attrs
+            if attrs.get("src"):
+                assert not body.strip(), body
+            else:
+                json.loads(body)  # data only: the text cannot have broken out of it
+            continue
+        assert tag not in {"iframe", "svg", "style", "object", "embed", "math"}, tag
         for name, value in attrs.items():
             assert not name.startswith("on"), (tag, name)
             assert name not in {"style", "srcdoc"}, (tag, name)
