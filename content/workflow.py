@@ -233,6 +233,20 @@ def can_choose_organisation(user: User | None) -> bool:
     return user is not None and user.is_active and bool(user.roles & {Role.EDITOR, Role.ADMIN})
 
 
+def reach_scope(user: User | None) -> int | None:
+    """Whose reach figures ``user`` may see: None for every organisation's (editors and
+    admins), else the id of their own organisation (contributors and translators, for their
+    monitoring and evaluation reports). Raises NotAllowed for anyone else."""
+    if user is None or not user.is_active:
+        raise NotAllowed("reach figures need a signed-in user")
+    roles = user.roles
+    if roles & {Role.EDITOR, Role.ADMIN}:
+        return None
+    if roles & {Role.CONTRIBUTOR, Role.TRANSLATOR} and user.organisation_id is not None:
+        return user.organisation_id
+    raise NotAllowed("no organisation to report on")
+
+
 def can_request_translation(user: User | None, story: Story, lang: str) -> bool:
     if user is None or not user.is_active:
         return False
