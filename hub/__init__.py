@@ -121,7 +121,9 @@ def init_search(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from hub.admin import site_pages  # noqa: F401 - the pages admins write (about)
     from hub.admin.routes import bp as admin_bp
+    from hub.api.routes import bp as api_bp
     from hub.auth.routes import bp as auth_bp
     from hub.editorial import (  # noqa: F401 - add their routes
         campaigns,
@@ -130,8 +132,11 @@ def register_blueprints(app: Flask) -> None:
         translating,
         writing,
     )
+    from hub.editorial import reach as reach_views  # noqa: F401 - the reach dashboard
     from hub.editorial.routes import bp as editorial_bp
     from hub.media.routes import bp as media_bp
+    from hub.public import discovery  # noqa: F401 - adds the feeds, sitemap and robots.txt
+    from hub.public import share as share_routes  # noqa: F401 - the counting share redirect
     from hub.public.routes import bp as public_bp
 
     app.register_blueprint(public_bp)
@@ -139,6 +144,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(editorial_bp, url_prefix="/editorial")
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(media_bp, url_prefix="/media")
+    app.register_blueprint(api_bp, url_prefix="/api/v1")
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -148,9 +154,12 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_request_hooks(app: Flask) -> None:
-    from hub import security
+    from hub import reach, security
+    from hub.public import caching
 
+    caching.register(app)  # first: its after_request (304s, compression) runs after the rest
     security.register(app)
+    reach.register(app)
 
 
 def register_template_helpers(app: Flask) -> None:

@@ -5,6 +5,7 @@ Commands are thin: they parse options and call the same services as the web page
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import time
@@ -95,7 +96,14 @@ def create_user_command(
 
 @hub_cli.command("demo")
 @click.option("--if-empty", is_flag=True, help="Do nothing when the database has users.")
-def demo_command(if_empty: bool):
+@click.option(
+    "--scale",
+    type=click.IntRange(min=0),
+    default=0,
+    help="Then add N more published stories (generated text in en, ur, sd, ps), for load tests.",
+)
+@click.option("--seed", type=int, default=2026, show_default=True, help="Seed of --scale's text.")
+def demo_command(if_empty: bool, scale: int, seed: int):
     """Load demo organisations, accounts and stories in several languages and states."""
     from content.demo import DEMO_ACCOUNTS, has_users, load_demo
 
@@ -104,9 +112,100 @@ def demo_command(if_empty: bool):
     else:
         load_demo(db.session)
         click.echo("Demo content loaded.")
+    if scale:
+        added = _add_scaled_demo(scale, seed)
+        click.echo(f"Added {added} published stories ({scale} asked for).")
     click.echo("Demo sign-in accounts (password for all: " + DEMO_ACCOUNTS.password + "):")
     for email, role in DEMO_ACCOUNTS.accounts:
         click.echo(f"  {role:<24} {email}")
+
+
+# Languages of the scaled demo, in turn; every fourth story also has an English or Urdu
+# translation, so story pages link to other languages as real ones do.
+SCALE_LANGUAGES = ("en", "ur", "sd", "ps")
+SCALE_BYLINES = ("named", "organisation", "anonymous")
+SCALE_CHUNK = 100  # stories per import transaction
+
+
+def _scale_lines(count: int, seed: int):
+    """``count`` import lines of published stories, written by bench/search.py's generator
+    (Zipf-distributed words of each language's own vocabulary, realistic lengths)."""
+    import importlib.util
+    import random
+
+    from sqlalchemy import select
+
+    from content.models import REGIONS, THEMES, Campaign, Organisation
+
+    path = ROOT / "bench" / "search.py"
+    spec = importlib.util.spec_from_file_location("hub_bench_search", path)
+    if spec is None or spec.loader is None or not path.exists():
+        raise click.ClickException(f"--scale needs the text generator in {path}.")
+    generator = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = generator  # its dataclasses look their module up
+    spec.loader.exec_module(generator)
+    orgs = list(db.session.scalars(select(Organisation.slug).order_by(Organisation.id)))
+    campaigns = list(db.session.scalars(select(Campaign.slug).order_by(Campaign.id)))
+    db.session.rollback()
+    if not orgs:
+        raise click.ClickException("--scale needs at least one organisation.")
+    rng = random.Random(seed)  # noqa: S311 - demo text, not a secret
+    writer = generator.Writer(rng)
+    for n in range(count):
+        source = SCALE_LANGUAGES[n % len(SCALE_LANGUAGES)]
+        codes = [source]
+        if n % 4 == 3:
+            codes.append("ur" if source == "en" else "en")
+        translations = {}
+        for code in codes:
+            vocabulary = generator.VOCABULARIES[code]
+            topic = rng.sample(vocabulary.topical, rng.randint(4, 9))
+            body, _words = writer.body(vocabulary, topic, None)
+            translations[code] = {
+                "title": writer.title(vocabulary, topic, None),
+                "summary": writer.summary(vocabulary, topic, None),
+                "body": body,
+            }
+        line = {
+            "organisation": orgs[n % len(orgs)],
+            "kind": "story",
+            "source_language": source,
+            "themes": rng.sample(THEMES, rng.randint(1, 3)),
+            "region": rng.choice(REGIONS),
+            "campaign": campaigns[n % len(campaigns)] if campaigns and n % 5 == 0 else None,
+            "byline_mode": SCALE_BYLINES[n % len(SCALE_BYLINES)],
+            "publish": True,
+            "translations": translations,
+        }
+        yield json.dumps(line, ensure_ascii=False)
+
+
+def _add_scaled_demo(count: int, seed: int) -> int:
+    """Import ``count`` generated stories, ``SCALE_CHUNK`` per transaction, each chunk an
+    hour older than the one before (so lists have an order), then bring search up to date."""
+    from datetime import timedelta
+    from itertools import islice
+
+    from content.models import utcnow
+    from content.services.transfer import ImportRefused, import_stories
+
+    actor = _admin(None)
+    lines = _scale_lines(count, seed)
+    start, added, hours = utcnow(), 0, 0
+    while chunk := list(islice(lines, SCALE_CHUNK)):
+        hours += 1
+        try:
+            added += import_stories(
+                db.session, actor=actor, lines=chunk, now=start - timedelta(hours=hours)
+            )
+        except ImportRefused as exc:
+            line, message = exc.problems[0]
+            raise click.ClickException(
+                f"Generated story {added + line} refused: {message}"
+            ) from None
+        click.echo(f"  {added} stories imported")
+    _indexer().sync_quietly()
+    return added
 
 
 @hub_cli.command("publish-due")

@@ -67,6 +67,18 @@ def load_config(env: dict[str, str] | None = None) -> dict:
         "HUB_LOGIN_RATE_LIMIT": env.get("HUB_LOGIN_RATE_LIMIT", "10 per minute; 50 per hour"),
         "HUB_RATELIMIT_STORAGE_URL": env.get("HUB_RATELIMIT_STORAGE_URL", "memory://"),
         "HUB_PROXY_FIX": _int(env.get("HUB_PROXY_FIX"), 0),
+        # HTTP caching of public pages (hub.public.caching). Page cache: on, unless TESTING
+        # (None: decided when the app is built); size in entries and in megabytes per worker.
+        "HUB_PAGE_CACHE": _bool(env.get("HUB_PAGE_CACHE"), True)
+        if env.get("HUB_PAGE_CACHE")
+        else None,
+        "HUB_PAGE_CACHE_SIZE": _int(env.get("HUB_PAGE_CACHE_SIZE"), 2000),
+        "HUB_PAGE_CACHE_MB": _int(env.get("HUB_PAGE_CACHE_MB"), 64),
+        "HUB_PUBLIC_MAX_AGE": _int(env.get("HUB_PUBLIC_MAX_AGE"), 60),
+        "HUB_PUBLIC_CDN_MAX_AGE": _int(env.get("HUB_PUBLIC_CDN_MAX_AGE"), 60),
+        "HUB_PUBLIC_STALE_SECONDS": _int(env.get("HUB_PUBLIC_STALE_SECONDS"), 30),
+        "HUB_STATIC_MAX_AGE": _int(env.get("HUB_STATIC_MAX_AGE"), 86400),
+        "HUB_COMPRESS": _bool(env.get("HUB_COMPRESS"), True),
         "HUB_MAIL_HOST": env.get("HUB_MAIL_HOST", ""),
         "HUB_MAIL_PORT": _int(env.get("HUB_MAIL_PORT"), 587),
         "HUB_MAIL_USERNAME": env.get("HUB_MAIL_USERNAME", ""),
@@ -86,6 +98,10 @@ def load_config(env: dict[str, str] | None = None) -> dict:
         "HUB_MEDIA_MAX_VIDEO_MB": _int(env.get("HUB_MEDIA_MAX_VIDEO_MB"), 500),
         "HUB_MEDIA_MAX_AUDIO_MB": _int(env.get("HUB_MEDIA_MAX_AUDIO_MB"), 100),
         "HUB_MEDIA_MAX_DOCUMENT_MB": _int(env.get("HUB_MEDIA_MAX_DOCUMENT_MB"), 50),
+        # Reach counters: seconds between batch writes (0: after every response). Unset:
+        # 10, or 0 when TESTING (decided in hub.reach.register).
+        "HUB_REACH_FLUSH_SECONDS": _int(env.get("HUB_REACH_FLUSH_SECONDS"), None),
+        "HUB_REACH_MAX_PENDING": _int(env.get("HUB_REACH_MAX_PENDING"), 50_000),
     }
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from flask import Flask, current_app, has_app_context
 from flask_babel import Babel
+from flask_compress import Compress
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -16,6 +17,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
 from content.services._base import AFTER_COMMIT_KEY
+from content.services.generation import track_public_changes
 
 
 class Database:
@@ -40,6 +42,9 @@ class Database:
             expire_on_commit=False,
             info={AFTER_COMMIT_KEY: lambda session: [hook(session) for hook in hooks]},
         )
+        # Every transaction that changes public content bumps the public generation, which
+        # the page cache and HTTP validators are keyed on (hub.public.caching).
+        track_public_changes(factory)
         app.extensions["hub.db"] = self
         app.extensions["hub.engine"] = engine
         app.extensions["hub.sessionmaker"] = factory
@@ -102,3 +107,6 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
+# Compression of everything the page cache does not already hold compressed (set up, and
+# called, by hub.public.caching so that it runs after every other response hook).
+compress = Compress()
