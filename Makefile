@@ -6,9 +6,10 @@ PIP := $(VENV)/bin/pip
 FLASK := $(VENV)/bin/flask --app wsgi
 HUB_PORT ?= 5000
 TEST_WORKERS ?= 2
+NPM ?= npm
 export HUB_PORT
 
-.PHONY: run test lint format venv install translations clean bench
+.PHONY: run test lint format venv install npm translations clean bench
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -17,6 +18,19 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	touch $@
 
 venv install: $(VENV)/.installed
+
+# Node packages the tests use (axe-core for the accessibility checks), pinned in
+# package-lock.json. Without npm the step is skipped: the tests that need them then skip, or
+# fail under HUB_TEST_REQUIRE_ALL=1 (as CI runs them).
+node_modules/.installed: package.json package-lock.json
+	@if command -v $(NPM) >/dev/null 2>&1; then \
+	  $(NPM) ci --no-audit --no-fund --loglevel=error && touch $@; \
+	else \
+	  echo "npm not found: node packages (axe-core) not installed;" \
+	    "the accessibility tests will skip (install nodejs and npm, then run make npm)"; \
+	fi
+
+npm: node_modules/.installed
 
 translations: $(VENV)/.installed
 	$(FLASK) hub translations compile
@@ -28,7 +42,7 @@ run: $(VENV)/.installed translations
 	  trap 'kill $$! 2>/dev/null' EXIT INT TERM; \
 	  HUB_COOKIE_SECURE=$${HUB_COOKIE_SECURE:-0} $(FLASK) run --host 127.0.0.1 --port $(HUB_PORT) --with-threads
 
-test: $(VENV)/.installed translations
+test: $(VENV)/.installed node_modules/.installed translations
 	$(VENV)/bin/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed
@@ -40,4 +54,4 @@ format: $(VENV)/.installed
 	$(VENV)/bin/ruff check --fix .
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache
+	rm -rf $(VENV) instance .pytest_cache node_modules

@@ -31,7 +31,12 @@ from hub.extensions import db as hub_db
 from hub.migrate import upgrade_database
 from tests.services import require_service
 
-pytest_plugins = ["tests.support.s3", "tests.support.browser"]
+pytest_plugins = [
+    "tests.support.s3",
+    "tests.support.browser",
+    "tests.support.axe",
+    "tests.support.demo_site",
+]
 
 PASSWORD = "correct horse battery"
 
