@@ -8,10 +8,12 @@ the answer and what it did (or did not do) to the database.
 The objects are the original (English) texts of one story per state, written by ``author``,
 a contributor of the organisation the story belongs to; each story has a finished image and
 belongs to one campaign. ``editor`` works in English and Urdu; ``translator`` works only in
-Sindhi and so has no part in any of the stories. Routes about no story in particular
-(dashboards, administration, campaigns, sign-in) are in GLOBAL_MATRIX, one cell per subject.
-The rows restate DESIGN.md section 4 and content/workflow.py's intent by hand: they are not
-computed from the code under test.
+Sindhi, belongs to no organisation, and so has no part in any of the stories. Routes about no
+story in particular (dashboards, reach figures, administration, campaigns, sign-in, the public
+site's lists, feeds and sitemap, the read API) are in GLOBAL_MATRIX, one cell per subject.
+The rows restate DESIGN.md sections 4 and 7 and content/workflow.py's intent by hand: they are
+not computed from the code under test. The public site and the read API answer everybody the
+same, and show published content only.
 """
 
 from __future__ import annotations
@@ -164,6 +166,10 @@ OBJECT_MATRIX: dict[str, dict] = {
     "public.story": dict.fromkeys(SUBJECTS, by_state(("published",), NOT_FOUND)),
     # /<lang>/s/<story id>: a redirect to the live text's page, else nothing.
     "public.story_by_id": dict.fromkeys(SUBJECTS, by_state(("published",), NOT_FOUND)),
+    # /<lang>/share/<translation id>/<network>: a redirect to the network for a live text.
+    "public.share": dict.fromkeys(SUBJECTS, by_state(("published",), NOT_FOUND)),
+    # /api/v1/stories/<story id>: a story with a live text, else 404 as for no story at all.
+    "api.story": dict.fromkeys(SUBJECTS, by_state(("published",), NOT_FOUND)),
     # A story's media: public once a text is live, else only for those who see the story.
     "media.serve": {s: by_state(("published",), NOT_FOUND) for s in SUBJECTS} | readers(ALLOW),
     "editorial.translation": story_row(**readers(ALLOW)),
@@ -220,6 +226,32 @@ GLOBAL_MATRIX: dict[str, dict] = {
     "public.search_page": dict.fromkeys(SUBJECTS, ALLOW),
     "public.campaign": dict.fromkeys(SUBJECTS, ALLOW),
     "public.campaign_kit": dict.fromkeys(SUBJECTS, ALLOW),
+    "public.stories": dict.fromkeys(SUBJECTS, ALLOW),
+    "public.campaigns": dict.fromkeys(SUBJECTS, ALLOW),
+    "public.organisations": dict.fromkeys(SUBJECTS, ALLOW),
+    "public.organisation": dict.fromkeys(SUBJECTS, ALLOW),  # the author's: it signs a live text
+    "public.about": dict.fromkeys(SUBJECTS, ALLOW),
+    "public.feed": dict.fromkeys(SUBJECTS, ALLOW),
+    "public.campaign_feed": dict.fromkeys(SUBJECTS, ALLOW),
+    "public.sitemap": dict.fromkeys(SUBJECTS, ALLOW),
+    # A small site has one sitemap: /sitemap-1.xml is nothing, for everybody.
+    "public.sitemap_page": dict.fromkeys(SUBJECTS, NOT_FOUND),
+    "public.robots": dict.fromkeys(SUBJECTS, ALLOW),
+    "public.favicon": dict.fromkeys(SUBJECTS, ALLOW),
+    # The read API: no sessions, the same for everybody.
+    "api.index": dict.fromkeys(SUBJECTS, ALLOW),
+    "api.openapi_document": dict.fromkeys(SUBJECTS, ALLOW),
+    "api.languages": dict.fromkeys(SUBJECTS, ALLOW),
+    "api.stories": dict.fromkeys(SUBJECTS, ALLOW),
+    "api.campaigns": dict.fromkeys(SUBJECTS, ALLOW),
+    "api.campaign": dict.fromkeys(SUBJECTS, ALLOW),
+    "api.search": dict.fromkeys(SUBJECTS, ALLOW),
+    # Any other address under /api/v1 is a JSON 404; writing to one that exists is a 405.
+    "api.unknown": dict.fromkeys(SUBJECTS, NOT_FOUND),
+    **{
+        f"api.unknown:{method}": dict.fromkeys(SUBJECTS, refused(405))
+        for method in ("post", "put", "patch", "delete")
+    },
     "editorial.dashboard": signed_in(),
     "editorial.review_queue": editors_only(),
     "editorial.translation_grid": editors_only(),
@@ -236,6 +268,11 @@ GLOBAL_MATRIX: dict[str, dict] = {
     "editorial.new_campaign:post": editors_only(),
     "editorial.campaign_text": editors_only(),  # Urdu: the editor works in it
     "editorial.discard_autosave:new": signed_in(),
+    # Reach figures: editors and admins see every organisation's, contributors and
+    # translators their own organisation's. The translator has none: the dashboard says so,
+    # and the export sends them back to it.
+    "editorial.reach": signed_in(translator=refused(200)),
+    "editorial.reach_csv": signed_in(translator=refused(302)),
     "admin.index": admins_only(allow(302)),
     "admin.audit": admins_only(),
     "admin.organisations": admins_only(),
@@ -249,6 +286,9 @@ GLOBAL_MATRIX: dict[str, dict] = {
     "admin.edit_user": admins_only(),
     "admin.edit_user:post": admins_only(),
     "admin.set_active": admins_only(),
+    "admin.site_pages_index": admins_only(),
+    "admin.edit_site_page": admins_only(),
+    "admin.edit_site_page:post": admins_only(),
     # Signed in already: straight on to the editorial area. A deactivated user is signed
     # out, and their password no longer signs them in.
     "auth.login": dict.fromkeys(SIGNED_OUT, ALLOW) | dict.fromkeys(SIGNED_IN, allow(302)),

@@ -8,9 +8,10 @@ call each route and how to tell that it did what it should, or nothing at all:
   request for an editorial page is a redirect to the sign-in page;
 - a denied write changes nothing: a digest of the database (states, versions, revisions,
   comments, users, roles, organisations, autosaves, unread notifications, audit events, media,
-  campaigns) is the same before and after; a GET never changes it either;
-- public pages show nothing of texts that are not live (titles, slugs), and editorial pages
-  show outsiders nothing of the organisation's stories (titles, the author's name);
+  campaigns, site pages) is the same before and after; a GET never changes it either;
+- public pages, feeds and API answers show nothing of texts that are not live (titles,
+  slugs), and editorial pages (reach figures included) show outsiders nothing of the
+  organisation's stories (titles, the author's name);
 - a denied answer names nothing of the object: not its title, slug or author;
 - signed-in pages are ``Cache-Control: private, no-store``.
 
@@ -27,6 +28,7 @@ import io
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 import pytest
@@ -46,11 +48,13 @@ from content.models import (
     Organisation,
     ReviewComment,
     Revision,
+    SitePage,
     Story,
     Translation,
     User,
     UserRole,
 )
+from content.services import reach as reach_services
 from content.services import translations as translation_services
 from content.services.stories import CHECKLIST
 from tests.conftest import PASSWORD, Browser
@@ -118,6 +122,7 @@ DIGEST_PARTS = (
     "unread notifications",
     "media",
     "campaigns",
+    "site pages",
 )
 
 
@@ -171,6 +176,11 @@ def digest(session: Session) -> tuple:
             .outerjoin(CampaignText, CampaignText.campaign_id == Campaign.id)
             .order_by(Campaign.id, CampaignText.lang)
         ),
+        rows(
+            select(SitePage.slug, SitePage.lang, SitePage.title, SitePage.version).order_by(
+                SitePage.slug, SitePage.lang
+            )
+        ),
     )
     session.rollback()
     return result
@@ -201,8 +211,13 @@ class Op:
     effect: Callable[[Ctx, Obj | None, dict], str | None] | None = None
     prepare: Callable[[Ctx, Obj | None], None] | None = None
     fresh: bool = False  # allowed: moves the workflow, so it gets a story of its own
-    shows_title: bool = False  # allowed: the page shows the object's title
-    public: bool = False  # a page of the public site
+    # Allowed: the page shows the object's title (for a route about no story in particular,
+    # the published story's).
+    shows_title: bool = False
+    public: bool = False  # a page of the public site, or of the read API
+    # Where a redirect this route answers with (allowed or refused) leads: a page of the hub
+    # ("/path", any query), or the start of another site's address.
+    location: Callable[[Ctx, Obj | None], str] | None = None
 
 
 def _t(suffix: str = ""):
@@ -428,6 +443,23 @@ OBJECT_OPS: tuple[Op, ...] = (
         "GET",
         lambda ctx, obj: f"/en/s/{obj.story_id}",
         status=302,
+        public=True,
+    ),
+    Op(
+        "public.share",
+        "public.share",
+        "GET",
+        lambda ctx, obj: f"/en/share/{obj.t_id}/whatsapp",
+        status=302,
+        public=True,
+        location=_fixed("https://wa.me/?text="),
+    ),
+    Op(
+        "api.story",
+        "api.story",
+        "GET",
+        lambda ctx, obj: f"/api/v1/stories/{obj.story_id}",
+        shows_title=True,
         public=True,
     ),
     Op(
@@ -706,6 +738,46 @@ def _admin_url(path: str):
     return lambda ctx, obj: path.format(org=ctx.org.id, user=ctx.bystander.id)
 
 
+def _about_en(ctx) -> SitePage | None:
+    return ctx.session.scalar(
+        select(SitePage).where(SitePage.slug == "about", SitePage.lang == "en")
+    )
+
+
+def _site_page_data(ctx, obj):
+    ctx.session.rollback()
+    page = _about_en(ctx)
+    version = str(page.version) if page is not None else ""  # as the form was opened on
+    ctx.session.rollback()
+    return {
+        "title": f"About the network {_hex()}",
+        "body": "Young people from many towns meet to talk about peace.",
+        "version": version,
+    }
+
+
+def _site_page_saved(ctx, obj, data):
+    ctx.session.rollback()
+    page = _about_en(ctx)
+    title = page.title if page is not None else None
+    ctx.session.rollback()
+    return None if title == data["title"] else f"English about page titled {title!r}"
+
+
+def _viewed(ctx, obj):
+    """Figures to report: views of the published story today, as the public's visits leave
+    them (the test client is a script, and scripts are not counted)."""
+    today = datetime.now(UTC).date()
+    published = ctx.world["published"]
+    reach_services.write_counts(
+        ctx.session, {(reach_services.VIEW, published.t_id, today, None): 3}
+    )
+
+
+def _campaign_url(suffix: str = ""):
+    return lambda ctx, obj: f"/en/campaigns/{ctx.campaign[1]}{suffix}"
+
+
 GLOBAL_OPS: tuple[Op, ...] = (
     # Reads.
     Op("public.root", "public.root", "GET", _fixed("/"), status=302, public=True),
@@ -732,6 +804,91 @@ GLOBAL_OPS: tuple[Op, ...] = (
         lambda ctx, obj: f"/en/campaigns/{ctx.campaign[1]}/kit.zip",
         public=True,
     ),
+    Op(
+        "public.stories",
+        "public.stories",
+        "GET",
+        _fixed("/en/stories/"),
+        shows_title=True,
+        public=True,
+    ),
+    Op("public.campaigns", "public.campaigns", "GET", _fixed("/en/campaigns/"), public=True),
+    Op(
+        "public.organisations",
+        "public.organisations",
+        "GET",
+        _fixed("/en/organisations/"),
+        public=True,
+    ),
+    Op(
+        "public.organisation",
+        "public.organisation",
+        "GET",
+        lambda ctx, obj: f"/en/organisations/{ctx.org.slug}",
+        shows_title=True,
+        public=True,
+    ),
+    Op("public.about", "public.about", "GET", _fixed("/en/about"), public=True),
+    Op(
+        "public.feed",
+        "public.feed",
+        "GET",
+        _fixed("/en/feed.atom"),
+        shows_title=True,
+        public=True,
+    ),
+    Op(
+        "public.campaign_feed",
+        "public.campaign_feed",
+        "GET",
+        _campaign_url("/feed.atom"),
+        shows_title=True,
+        public=True,
+    ),
+    Op("public.sitemap", "public.sitemap", "GET", _fixed("/sitemap.xml"), public=True),
+    Op(
+        "public.sitemap_page",
+        "public.sitemap_page",
+        "GET",
+        _fixed("/sitemap-1.xml"),
+        public=True,
+    ),
+    Op("public.robots", "public.robots", "GET", _fixed("/robots.txt"), public=True),
+    Op("public.favicon", "public.favicon", "GET", _fixed("/favicon.ico"), public=True),
+    Op("api.index", "api.index", "GET", _fixed("/api/v1/"), public=True),
+    Op(
+        "api.openapi_document",
+        "api.openapi_document",
+        "GET",
+        _fixed("/api/v1/openapi.json"),
+        public=True,
+    ),
+    Op("api.languages", "api.languages", "GET", _fixed("/api/v1/languages"), public=True),
+    Op(
+        "api.stories",
+        "api.stories",
+        "GET",
+        _fixed("/api/v1/stories"),
+        shows_title=True,
+        public=True,
+    ),
+    Op("api.campaigns", "api.campaigns", "GET", _fixed("/api/v1/campaigns"), public=True),
+    Op(
+        "api.campaign",
+        "api.campaign",
+        "GET",
+        lambda ctx, obj: f"/api/v1/campaigns/{ctx.campaign[1]}",
+        shows_title=True,
+        public=True,
+    ),
+    Op(
+        "api.search",
+        "api.search",
+        "GET",
+        _fixed("/api/v1/search?q=harmony+walk"),
+        public=True,
+    ),
+    Op("api.unknown", "api.unknown", "GET", _fixed("/api/v1/stories/all/drafts"), public=True),
     Op("editorial.campaigns", "editorial.campaigns", "GET", _fixed("/editorial/campaigns")),
     Op(
         "editorial.new_campaign",
@@ -766,6 +923,24 @@ GLOBAL_OPS: tuple[Op, ...] = (
         _fixed("/editorial/notifications"),
     ),
     Op("editorial.new_story", "editorial.new_story", "GET", _fixed("/editorial/stories/new")),
+    Op(
+        "editorial.reach",
+        "editorial.reach",
+        "GET",
+        _fixed("/editorial/reach"),
+        prepare=_viewed,
+        shows_title=True,
+    ),
+    Op(
+        "editorial.reach_csv",
+        "editorial.reach_csv",
+        "GET",
+        _fixed("/editorial/reach.csv"),
+        refused_status=302,
+        prepare=_viewed,
+        shows_title=True,
+        location=_fixed("/editorial/reach"),
+    ),
     Op("auth.login", "auth.login", "GET", _fixed("/auth/login")),
     Op("auth.account", "auth.account", "GET", _fixed("/auth/account")),
     Op("admin.index", "admin.index", "GET", _fixed("/admin/"), status=302),
@@ -786,6 +961,8 @@ GLOBAL_OPS: tuple[Op, ...] = (
     Op("admin.users", "admin.users", "GET", _fixed("/admin/users")),
     Op("admin.new_user", "admin.new_user", "GET", _fixed("/admin/users/new")),
     Op("admin.edit_user", "admin.edit_user", "GET", _admin_url("/admin/users/{user}")),
+    Op("admin.site_pages_index", "admin.site_pages_index", "GET", _fixed("/admin/pages/")),
+    Op("admin.edit_site_page", "admin.edit_site_page", "GET", _fixed("/admin/pages/about/en")),
     # Writes.
     Op(
         "editorial.preview",
@@ -918,6 +1095,33 @@ GLOBAL_OPS: tuple[Op, ...] = (
         effect=_deactivated,
     ),
     Op(
+        "admin.edit_site_page:post",
+        "admin.edit_site_page",
+        "POST",
+        _fixed("/admin/pages/about/en"),
+        data=_site_page_data,
+        status=303,
+        effect=_site_page_saved,
+    ),
+    # The read API answers no write, at any address it has (here: to the list, to a story and
+    # to a campaign that exist), and changes nothing.
+    *(
+        Op(
+            f"api.unknown:{method.lower()}",
+            "api.unknown",
+            method,
+            url,
+            refused_status=405,
+            public=True,
+        )
+        for method, url in (
+            ("POST", _fixed("/api/v1/stories")),
+            ("PUT", lambda ctx, obj: f"/api/v1/stories/{ctx.world['published'].story_id}"),
+            ("PATCH", lambda ctx, obj: f"/api/v1/campaigns/{ctx.campaign[1]}"),
+            ("DELETE", lambda ctx, obj: f"/api/v1/stories/{ctx.world['draft'].story_id}"),
+        )
+    ),
+    Op(
         "auth.login:post",
         "auth.login",
         "POST",
@@ -1004,8 +1208,10 @@ def run(ctx: Ctx, op: Op, obj: Obj | None, outcome: Outcome) -> None:
         response = ctx.browser.client.get(url)
     else:
         data = op.data(ctx, obj) if op.data is not None else {}
-        response = ctx.browser.client.post(url, data={"csrf_token": ctx.token, **data})
+        form = {"csrf_token": ctx.token, **data}
+        response = ctx.browser.client.open(url, method=op.method, data=form)
     body = response.get_data().decode("utf-8", "replace")
+    response.close()  # as a browser does: a file sent from disk (the favicon) is let go
     was_signed_in = ctx.signed_in
     after = digest(ctx.session)
     wrong: list[str] = []
@@ -1017,6 +1223,16 @@ def run(ctx: Ctx, op: Op, obj: Obj | None, outcome: Outcome) -> None:
         location = urlsplit(response.headers.get("Location", "")).path
         if location != "/auth/login":
             wrong.append(f"redirects to {location}, not to sign-in")
+    elif op.location is not None and response.status_code == want and 300 <= want < 400:
+        location = response.headers.get("Location", "")
+        expected = op.location(ctx, obj)
+        if expected.startswith("/"):  # a page of the hub (any query), however it is written
+            location = urlsplit(location).path
+            arrived = location == expected
+        else:  # another site: its address starts so
+            arrived = location.startswith(expected)
+        if not arrived:
+            wrong.append(f"redirects to {location}, not to {expected}")
 
     changed = changed_parts(ctx.baseline, after)
     if op.method == "GET" or outcome.kind != "allow":
@@ -1037,8 +1253,9 @@ def run(ctx: Ctx, op: Op, obj: Obj | None, outcome: Outcome) -> None:
         wrong += [f"names {s!r}" for s in secrets if s in body]
     shown = outcome.kind == "allow" and response.status_code == 200
     sees_story = op.public or ctx.subject not in OUTSIDERS  # outsiders may search, not find
-    if shown and op.shows_title and sees_story and obj.title not in body:
-        wrong.append("does not show the title")
+    titled = obj if obj is not None else ctx.world["published"]
+    if shown and op.shows_title and sees_story and titled.title not in body:
+        wrong.append(f"does not show the title {titled.title!r}")
     if op.method == "GET" and response.status_code == 200:
         wrong += _hidden_shown(ctx, op, obj, body)
     if shown and op.name == "editorial.preview":
