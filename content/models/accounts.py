@@ -46,10 +46,10 @@ class User(Base):
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     organisation: Mapped[Organisation | None] = relationship()
-    role_rows: Mapped[list[UserRole]] = relationship(cascade="all, delete-orphan", lazy="selectin")
-    language_rows: Mapped[list[UserLanguage]] = relationship(
-        cascade="all, delete-orphan", lazy="selectin"
-    )
+    # Loaded when read (the signed-in user's, mostly): the public pages load authors for
+    # bylines and must not pay two queries per story for roles and languages they never show.
+    role_rows: Mapped[list[UserRole]] = relationship(cascade="all, delete-orphan")
+    language_rows: Mapped[list[UserLanguage]] = relationship(cascade="all, delete-orphan")
 
     @property
     def roles(self) -> frozenset[Role]:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Select, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from content.models import (
     AuditEvent,
@@ -166,7 +166,12 @@ def organisations(session: Session) -> list[Organisation]:
 
 
 def users(session: Session, *, page: int = 1, per_page: int = 50) -> Page:
-    return paginate(session, select(User).order_by(User.name, User.id), page, per_page)
+    stmt = (
+        select(User)
+        .options(selectinload(User.role_rows), selectinload(User.language_rows))
+        .order_by(User.name, User.id)
+    )
+    return paginate(session, stmt, page, per_page)
 
 
 def user_by_id(session: Session, user_id: int) -> User | None:

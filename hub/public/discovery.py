@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from xml.etree import ElementTree as ET
 
 from flask import (
@@ -23,7 +24,6 @@ from flask import (
     current_app,
     has_request_context,
     request,
-    send_from_directory,
     url_for,
 )
 from flask_babel import gettext as _
@@ -445,9 +445,8 @@ def robots():
 @bp.get("/favicon.ico")
 def favicon():
     """Browsers and link-preview fetchers ask for /favicon.ico whatever the page links."""
-    response = send_from_directory(
-        current_app.static_folder, "favicon.ico", mimetype="image/vnd.microsoft.icon"
-    )
+    icon = Path(current_app.static_folder, "favicon.ico").read_bytes()  # 1 KB: no file handle
+    response = current_app.response_class(icon, mimetype="image/vnd.microsoft.icon")
     response.cache_control.public = True
     response.cache_control.max_age = 7 * 24 * 3600
     return response
