@@ -6,7 +6,7 @@ tests all call the same functions.
 
 * ``sync`` applies outbox rows above the index's recorded position, in order, in batches;
   several processes may call it at once (the index takes one writer at a time and skips rows
-  already applied).
+  already applied). After a bulk import it rebuilds instead (``REBUILD_BACKLOG``).
 * ``rebuild`` builds a fresh index from the database into a new directory and swaps it in.
 """
 
@@ -21,11 +21,13 @@ from sqlalchemy.orm import Session
 
 from content.models import Campaign, Organisation, SearchOutbox, Story, Translation
 from content.rendering import html_to_text
-from search import Change, SearchDocument, SearchIndex
+from search import Change, IndexBusyError, SearchDocument, SearchIndex
 
 log = logging.getLogger("hub.search")
 
 BATCH = 500
+# Above this many outbox rows to apply, sync rebuilds instead (see sync).
+REBUILD_BACKLOG = 5_000
 
 
 def document_for(session: Session, t: Translation) -> SearchDocument | None:
@@ -64,8 +66,27 @@ def _changes(session: Session, rows: list[SearchOutbox]) -> Iterator[Change]:
             yield Change(row.id, "delete", str(row.translation_id))
 
 
-def sync(session: Session, index: SearchIndex) -> int:
-    """Apply every outbox row the index has not seen. Returns how many were applied."""
+def sync(session: Session, index: SearchIndex, *, rebuild_backlog: bool = True) -> int:
+    """Apply every outbox row the index has not seen. Returns how many were applied.
+
+    A backlog of more than ``REBUILD_BACKLOG`` rows (a bulk import) is brought in by a
+    rebuild instead, which is several times faster than applying the rows in batches (each
+    batch is a commit that merges segments). If another process is rebuilding already, that
+    rebuild replays these rows when it finishes: this call returns 0 at once.
+    """
+    if rebuild_backlog:
+        last = index.last_applied_seq()
+        backlog = session.scalar(
+            select(func.count()).select_from(SearchOutbox).where(SearchOutbox.id > last)
+        )
+        if backlog > REBUILD_BACKLOG:
+            log.info("search: %d changes to apply, rebuilding instead", backlog)
+            try:
+                rebuild(session, index, wait=False)
+            except IndexBusyError:
+                session.rollback()
+                return 0
+            return backlog
     applied = 0
     while True:
         last = index.last_applied_seq()
@@ -108,13 +129,16 @@ def live_documents(session: Session, batch: int = 500) -> Iterator[SearchDocumen
         session.expunge_all()
 
 
-def rebuild(session: Session, index: SearchIndex) -> int:
-    """Rebuild from the database into a new directory and swap it in atomically."""
+def rebuild(session: Session, index: SearchIndex, *, wait: bool = True) -> int:
+    """Rebuild from the database into a new directory and swap it in atomically.
+
+    With ``wait=False``, raises ``IndexBusyError`` at once if another rebuild is running.
+    """
     # Read the outbox position first: a change made meanwhile is applied again, not lost.
     last = session.scalar(select(func.max(SearchOutbox.id))) or 0
-    count = index.rebuild(live_documents(session), last)
+    count = index.rebuild(live_documents(session), last, wait=wait)
     session.rollback()
-    sync(session, index)
+    sync(session, index, rebuild_backlog=False)
     return count
 
 

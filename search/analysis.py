@@ -59,6 +59,8 @@ __all__ = [
     "normalize_text",
     "stem_latin",
     "stop_words",
+    "token_spans",
+    "token_words",
 ]
 
 # Bump on any change to the rules below (tables, tokenizer, stop words, stemming).
@@ -210,6 +212,9 @@ class ArabicAwareTokenizer(Tokenizer):
             yield t
 
 
+_TOKENIZERS = {split: ArabicAwareTokenizer(split_yeh_barree=split) for split in (False, True)}
+
+
 def _split_yeh_barree(value: str, start: int, end: int) -> Iterator[tuple[int, int]]:
     prev = start
     for match in _YEH_BARREE_SPLIT_RE.finditer(value, start, end):
@@ -276,6 +281,18 @@ def _normalize_parts(text: str, rules: _Rules) -> list[str]:
     return parts
 
 
+# Indexing and highlighting normalise the same few thousand words over and over (text follows
+# Zipf's law): remembering a word's result makes both several times faster. Bounded, so a
+# stream of unique tokens costs at most this many entries (a few MB).
+NORMALIZED_CACHE_SIZE = 1 << 16
+
+
+@functools.lru_cache(maxsize=NORMALIZED_CACHE_SIZE)
+def _normalized(text: str, key: str) -> tuple[str, ...]:
+    """``_normalize_parts`` of one token under analyzer ``key``, remembered."""
+    return tuple(_normalize_parts(text, _rules(key)))
+
+
 def normalize_text(text: str, key: str) -> str:
     """``text`` normalised word by word as analyzer ``key`` would (no tokenizing, no stop
     words, no stemming): for stop word lists, tests and code that compares words."""
@@ -312,11 +329,11 @@ class ScriptNormalizeFilter(Filter):
     __hash__ = None
 
     def __call__(self, tokens):
-        rules = _rules(self.lang)
+        key = self.lang
         for t in tokens:
             # One token may become several (NFKC of ﷺ) or none (tatweel alone): the stop
             # filter after this one renumbers positions, so phrases stay contiguous.
-            for part in _normalize_parts(t.text, rules):
+            for part in _normalized(t.text, key):
                 t.text = part
                 yield t
 
@@ -382,6 +399,21 @@ def make_analyzer(key: str, *, stem: bool = True) -> CompositeAnalyzer:
     if stem:
         analyzer = analyzer | LatinStemFilter()
     return analyzer
+
+
+def token_spans(text: str, key: str) -> Iterator[tuple[int, int]]:
+    """The ``(start, end)`` offsets of the tokens analyzer ``key`` finds in ``text``."""
+    return _TOKENIZERS[_rules(key).split_yeh_barree].spans(text)
+
+
+@functools.lru_cache(maxsize=NORMALIZED_CACHE_SIZE)
+def token_words(token: str, key: str) -> tuple[str, ...]:
+    """The normalised, unstemmed words one token gives under analyzer ``key``, stop words
+    left out: with ``token_spans``, what ``make_analyzer(key)`` yields with ``chars=True,
+    no_morph=True``, without building a Token per word (highlighting runs this over every
+    hit's text on every query)."""
+    stops = stop_words(key)
+    return tuple(w for w in _normalized(token, key) if w not in stops)
 
 
 @functools.cache

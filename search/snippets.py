@@ -9,23 +9,17 @@ cursive word (at a ZWNJ or a ے split) breaks the letter joining in some browser
 
 from __future__ import annotations
 
-import functools
 import html
 import re
 from collections.abc import Collection
 
-from search.analysis import make_analyzer, stem_latin
+from search.analysis import stem_latin, token_spans, token_words
 
 __all__ = ["SNIPPET_CHARS", "highlight_html", "marked_spans"]
 
 SNIPPET_CHARS = 240
 SCAN_CHARS = 20_000  # long bodies: look for matches in the first part only
 _SPACES_RE = re.compile(r"\s+")
-
-
-@functools.cache
-def _surface_analyzer(key: str):
-    return make_analyzer(key)
 
 
 def marked_spans(
@@ -43,14 +37,20 @@ def marked_spans(
         return []
     spans = set()
     until = SCAN_CHARS
-    tokens = _surface_analyzer(key)(text[:SCAN_CHARS], chars=True, no_morph=True)
-    for t in tokens:
-        if t.startchar > until:
+    known: dict[str, bool] = {}  # token -> matches (words repeat within a text)
+    for start, end in token_spans(text[:SCAN_CHARS], key):
+        if start > until:
             break
-        if t.text in surface or stem_latin(t.text) in stemmed:
-            spans.add(_word_bounds(text, t.startchar, t.endchar))
+        token = text[start:end]
+        matches = known.get(token)
+        if matches is None:
+            matches = known[token] = any(
+                w in surface or stem_latin(w) in stemmed for w in token_words(token, key)
+            )
+        if matches:
+            spans.add(_word_bounds(text, start, end))
             if reach is not None and len(spans) == 1:
-                until = t.startchar + reach
+                until = start + reach
     return sorted(spans)
 
 

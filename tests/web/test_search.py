@@ -11,7 +11,7 @@ from urllib.parse import quote
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from content import services
 from content.models import SearchOutbox, Translation
@@ -19,6 +19,8 @@ from content.services.reviews import ActionInput
 from content.services.stories import CHECKLIST, TextInput
 from content.workflow import Action
 from hub import indexing
+from search.index import REBUILD_LOCK
+from search.locking import FileLock
 
 URDU_BODY = "نوجوانوں نے امن اور رواداری کے لیے ایک لائبریری بنائی۔\n\nیہاں سب کو خوش آمدید ہے۔"
 
@@ -190,6 +192,32 @@ def test_two_appliers_racing_agree(app, session, make_story, make_user):
     assert index.doc_ids() == published_ids(session) == {str(t.id) for t in ts[3:]}
     last = session.scalar(select(SearchOutbox.id).order_by(SearchOutbox.id.desc()))
     assert index.last_applied_seq() == last
+
+
+def test_a_large_backlog_is_rebuilt_instead_of_applied(
+    app, session, make_story, make_user, monkeypatch
+):
+    editor = make_user("editor", all_languages=True)
+    ts = [make_story(state="published", title=f"Backlog {i}") for i in range(4)]
+    services.apply_action(
+        session, actor=editor, translation=ts[0], request=ActionInput(Action.ARCHIVE)
+    )
+    index = indexer(app).index
+    index.rebuild([], 0)  # an index that has seen nothing: the whole outbox is pending
+    monkeypatch.setattr(indexing, "REBUILD_BACKLOG", 3)
+    applied = []
+    monkeypatch.setattr(index, "apply", lambda *a: applied.append(a) or 0)
+    pending = session.scalar(select(func.count()).select_from(SearchOutbox))
+    assert indexing.sync(session, index) == pending > 3
+    assert applied == []  # no batch was applied: the index was rebuilt
+    assert index.doc_ids() == published_ids(session) == {str(t.id) for t in ts[1:]}
+    last = session.scalar(select(SearchOutbox.id).order_by(SearchOutbox.id.desc()))
+    assert index.last_applied_seq() == last
+    # Another process rebuilding: this sync leaves the rows to it and returns at once.
+    index.rebuild([], 0)
+    with FileLock(index.path / REBUILD_LOCK, 1):
+        assert indexing.sync(session, index) == 0
+    assert index.doc_ids() == set()
 
 
 def test_rebuild_command_and_query_command(app, runner, make_story):

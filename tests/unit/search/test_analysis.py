@@ -19,6 +19,7 @@ from whoosh.qparser import QueryParser
 from whoosh.query import Prefix
 
 from content import languages
+from search import analysis
 from search.analysis import (
     ANALYSIS_VERSION,
     ANALYZER_KEYS,
@@ -27,6 +28,8 @@ from search.analysis import (
     normalize_query_string,
     normalize_text,
     stop_words,
+    token_spans,
+    token_words,
 )
 
 L = unicodedata.lookup
@@ -543,3 +546,29 @@ def test_any_text_gives_clean_tokens_with_valid_offsets(text, key):
 def test_normalisation_is_idempotent(text, key):
     once = normalize_text(text, key)
     assert normalize_text(once, key) == once
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=_TEXTS, key=st.sampled_from(ALL_KEYS))
+def test_highlighting_sees_the_tokens_the_analyzer_makes(text, key):
+    # token_spans and token_words are the analyzer without Token objects (for highlighting):
+    # the same offsets and the same unstemmed words, stop words left out.
+    fast = [
+        (start, end, word)
+        for start, end in token_spans(text, key)
+        for word in token_words(text[start:end], key)
+    ]
+    slow = [
+        (t.startchar, t.endchar, t.text)
+        for t in make_analyzer(key)(text, chars=True, no_morph=True)
+    ]
+    assert fast == slow
+
+
+@settings(max_examples=150, deadline=None)
+@given(text=_TEXTS, key=st.sampled_from(ALL_KEYS))
+def test_remembered_normalisation_equals_a_fresh_one(text, key):
+    for word in text.split():
+        analysis._normalized(word, key)  # the second call below comes from the cache
+        fresh = tuple(analysis._normalize_parts(word, analysis._rules(key)))
+        assert analysis._normalized(word, key) == fresh
