@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from content.models import Campaign, Organisation, SearchOutbox, Story, Translation
+from content.models import BylineMode, Campaign, Organisation, SearchOutbox, Story, Translation
 from content.rendering import html_to_text
 from search import Change, IndexBusyError, SearchDocument, SearchIndex
 
@@ -50,7 +50,9 @@ def document_for(session: Session, t: Translation) -> SearchDocument | None:
         themes=tuple(story.themes or ()),
         region=story.region,
         campaign=campaign.slug if campaign else None,
-        organisation=org.slug,
+        # An anonymous story is not tied to its organisation anywhere public: no facet count
+        # or filter may narrow down who wrote it.
+        organisation=None if story.byline_mode == BylineMode.ANONYMOUS else org.slug,
         published_at=t.published_at or rev.created_at,
     )
 

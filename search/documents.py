@@ -33,7 +33,7 @@ class SearchDocument:
     themes: tuple[str, ...]
     region: str | None
     campaign: str | None  # slug
-    organisation: str  # slug
+    organisation: str | None  # slug; None for an anonymous story (it would tie it to its CSO)
     published_at: datetime  # aware; stored as UTC
 
     def __post_init__(self):

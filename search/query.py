@@ -62,7 +62,7 @@ class Hit:
     themes: tuple[str, ...]
     region: str | None
     campaign: str | None
-    organisation: str
+    organisation: str | None
     score: float | None
 
 
@@ -207,7 +207,7 @@ def _hit(stored: dict, score: float | None, terms) -> Hit:
         themes=tuple(t for t in themes.split(",") if t),
         region=stored.get("region"),
         campaign=stored.get("campaign"),
-        organisation=stored["organisation"],
+        organisation=stored.get("organisation"),
         score=score,
     )
 

@@ -90,7 +90,6 @@ def document_fields(doc: SearchDocument) -> dict[str, object]:
         "slug": doc.slug,
         "lang": doc.lang,
         "kind": doc.kind,
-        "organisation": doc.organisation,
         # Whoosh's DATETIME subtracts a naive datetime: store naive UTC, re-attach on read.
         "published_at": doc.published_at.astimezone(UTC).replace(tzinfo=None),
         spell_field(key): "\n".join((doc.title, doc.summary, doc.body)),
@@ -103,4 +102,6 @@ def document_fields(doc: SearchDocument) -> dict[str, object]:
         fields["region"] = doc.region
     if doc.campaign:
         fields["campaign"] = doc.campaign
+    if doc.organisation:
+        fields["organisation"] = doc.organisation
     return fields

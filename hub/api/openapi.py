@@ -22,8 +22,9 @@ MAX_PER_PAGE = 100
 MAX_PAGE = 10_000
 SEARCH_DEFAULT_PER_PAGE = 10
 MAX_QUERY_CHARS = 300
-# Search facets offered (never the organisation: the index keeps it for anonymous stories,
-# and counting by it would tie them to their organisation), and their query parameters.
+# Search facets offered, and their query parameters. Not the organisation: the index leaves
+# it out for anonymous stories, so its counts would not add up to the total; an
+# organisation's stories are listed by /stories?organisation= instead.
 SEARCH_FACETS = ("lang", "themes", "region", "kind", "campaign")
 SEARCH_FACET_PARAMETERS = ("lang", "theme", "region", "kind", "campaign")
 ERROR_CODES = (

@@ -106,6 +106,24 @@ def test_public_search_sees_no_drafts_or_private_fields(app, make_user, make_sto
     assert found(search_html(app, "en", "harmony"), pub)
 
 
+def test_an_anonymous_story_is_not_tied_to_its_organisation(app, make_org, make_user, make_story):
+    from search import SearchRequest, search
+
+    org = make_org()
+    author = make_user("contributor", org=org)
+    hidden = make_story(author, state="published", title="Quiet courage", byline_mode="anonymous")
+    signed = make_story(author, state="published", title="Open courage", byline_mode="organisation")
+    results = search(
+        indexer(app).index, SearchRequest(q="courage", langs=("en",), prefer_lang="en")
+    )
+    hits = {hit.doc_id: hit for hit in results.hits}
+    assert hits[str(hidden.id)].organisation is None
+    assert hits[str(signed.id)].organisation == org.slug
+    assert dict(results.facets["organisation"]) == {org.slug: 1}  # the signed story only
+    narrowed = search_html(app, "en", "courage", organisation=org.slug)
+    assert found(narrowed, signed) and not found(narrowed, hidden)
+
+
 @pytest.mark.parametrize(
     "q", ["", "   ", "!!!", "؟؟", "a" * 5000, '"امن', "title:", "*", "۲۰۲۴", "AND OR NOT", ")("]
 )
