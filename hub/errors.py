@@ -122,6 +122,16 @@ def render_server_error(status: int, title: str, message: str):
     return html, status, {"Content-Type": "text/html; charset=utf-8"}
 
 
+def report_unexpected(logger: logging.Logger = log) -> None:
+    """Log the exception being handled, with the request, and end the failed transaction so
+    the error page (and the next request on this session) starts clean."""
+    logger.exception("unhandled error on %s %s", request.method, request.path)
+    try:
+        db.session.rollback()
+    except Exception:
+        logger.exception("rollback failed")
+
+
 def register(app: Flask) -> None:
     @app.errorhandler(ContentError)
     def content_error(exc: ContentError):
@@ -145,9 +155,5 @@ def register(app: Flask) -> None:
     def unexpected(exc: Exception):
         if isinstance(exc, HTTPException):
             return http_error(exc)
-        log.exception("unhandled error on %s %s", request.method, request.path)
-        try:
-            db.session.rollback()
-        except Exception:
-            log.exception("rollback failed")
+        report_unexpected()
         return render_error(500)

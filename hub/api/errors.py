@@ -12,11 +12,11 @@ from __future__ import annotations
 import json
 import logging
 
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, current_app
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException, default_exceptions
 
-from hub.extensions import db
+from hub.errors import report_unexpected
 from hub.i18n import current_language
 
 log = logging.getLogger("hub.api")
@@ -206,11 +206,7 @@ def register(bp: Blueprint) -> None:
     def unexpected(exc: Exception):
         if isinstance(exc, HTTPException):
             return http_error(exc)
-        log.exception("unhandled error on %s %s", request.method, request.path)
-        try:
-            db.session.rollback()
-        except Exception:
-            log.exception("rollback failed")
+        report_unexpected(log)
         return error_response(
             ApiError(500, "internal_error", _("Something went wrong on our side"))
         )
