@@ -128,29 +128,22 @@ SCALE_CHUNK = 100  # stories per import transaction
 
 
 def _scale_lines(count: int, seed: int):
-    """``count`` import lines of published stories, written by bench/search.py's generator
-    (Zipf-distributed words of each language's own vocabulary, realistic lengths)."""
-    import importlib.util
+    """``count`` import lines of published stories, written by content.corpus (Zipf-distributed
+    words of each language's own vocabulary, realistic lengths)."""
     import random
 
     from sqlalchemy import select
 
+    from content import corpus
     from content.models import REGIONS, THEMES, Campaign, Organisation
 
-    path = ROOT / "bench" / "search.py"
-    spec = importlib.util.spec_from_file_location("hub_bench_search", path)
-    if spec is None or spec.loader is None or not path.exists():
-        raise click.ClickException(f"--scale needs the text generator in {path}.")
-    generator = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = generator  # its dataclasses look their module up
-    spec.loader.exec_module(generator)
     orgs = list(db.session.scalars(select(Organisation.slug).order_by(Organisation.id)))
     campaigns = list(db.session.scalars(select(Campaign.slug).order_by(Campaign.id)))
     db.session.rollback()
     if not orgs:
         raise click.ClickException("--scale needs at least one organisation.")
     rng = random.Random(seed)  # noqa: S311 - demo text, not a secret
-    writer = generator.Writer(rng)
+    writer = corpus.Writer(rng)
     for n in range(count):
         source = SCALE_LANGUAGES[n % len(SCALE_LANGUAGES)]
         codes = [source]
@@ -158,7 +151,7 @@ def _scale_lines(count: int, seed: int):
             codes.append("ur" if source == "en" else "en")
         translations = {}
         for code in codes:
-            vocabulary = generator.VOCABULARIES[code]
+            vocabulary = corpus.VOCABULARIES[code]
             topic = rng.sample(vocabulary.topical, rng.randint(4, 9))
             body, _words = writer.body(vocabulary, topic, None)
             translations[code] = {
