@@ -6,6 +6,7 @@ import functools
 from datetime import datetime
 
 from sqlalchemy import text
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from content.models import AuditEvent, SearchOutbox, Translation, User, utcnow
@@ -102,3 +103,19 @@ def enqueue_search(session: Session, t: Translation, op: str | None = None) -> S
     session.add(row)
     session.info[OUTBOX_WRITTEN_KEY] = True
     return row
+
+
+# The databases the hub runs on (README: SQLite by default, PostgreSQL in production); both
+# have INSERT ... ON CONFLICT, which counters and shared state rely on.
+_UPSERT_INSERTS = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
+
+
+def upsert_insert(session: Session):
+    """The ``insert`` construct of the session's database that has ``on_conflict_do_update``."""
+    name = session.get_bind().dialect.name
+    try:
+        return _UPSERT_INSERTS[name]
+    except KeyError:
+        raise RuntimeError(
+            f"Narratives Hub runs on SQLite or PostgreSQL, not on {name!r}"
+        ) from None

@@ -28,7 +28,6 @@ from dataclasses import dataclass
 from itertools import chain
 
 from sqlalchemy import case, event, inspect, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 
@@ -46,6 +45,7 @@ from content.models import (
     Translation,
     User,
 )
+from content.services._base import upsert_insert
 
 GENERATION_KEY = "public"
 CHANGED_AT_KEY = "public.changed_at"
@@ -151,21 +151,13 @@ def _forget(session: Session, *_args) -> None:
     session.info.pop(_CHANGED, None)
 
 
-def _upsert(dialect_name: str):
-    if dialect_name == "postgresql":
-        return postgresql.insert
-    if dialect_name == "sqlite":
-        return sqlite.insert
-    raise NotImplementedError(f"no upsert for {dialect_name}")
-
-
 def bump(session: Session, *, now: int | None = None) -> None:
     """Advance the generation and stamp the change time, in the session's transaction.
 
     One upsert per row, the same on SQLite and PostgreSQL; a missing row is created. The time
     never goes backwards (a server with a slow clock must not make Last-Modified older)."""
     stamp = int(time.time()) if now is None else now
-    insert = _upsert(session.get_bind().dialect.name)
+    insert = upsert_insert(session)
     conn = session.connection()
     stmt = insert(_TABLE).values(key=GENERATION_KEY, value=1)
     conn.execute(

@@ -19,8 +19,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import and_, func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from content import languages
@@ -37,6 +36,7 @@ from content.models import (
     Translation,
     User,
 )
+from content.services._base import upsert_insert
 from content.workflow import reach_scope
 
 # The longest period one report covers (three years and a leap day).
@@ -137,24 +137,13 @@ def _upsert(session: Session, model, keys: tuple[str, ...], rows: list[dict]) ->
     # One order for every writer: two processes upserting the same rows cannot deadlock.
     rows = sorted(rows, key=lambda row: tuple(str(row[k]) for k in keys))
     table = model.__table__
-    dialect = session.get_bind().dialect.name
-    if dialect in ("sqlite", "postgresql"):
-        insert = sqlite.insert if dialect == "sqlite" else postgresql.insert
-        stmt = insert(table)
-        stmt = stmt.on_conflict_do_update(
-            index_elements=list(keys),
-            set_={"count": table.c["count"] + stmt.excluded["count"]},
-        )
-        for part in _chunks(rows):
-            session.execute(stmt, part)
-        return
-    for row in rows:  # any other database: update, then insert what was not there
-        where = and_(*(table.c[k] == row[k] for k in keys))
-        changed = session.execute(
-            update(table).where(where).values(count=table.c["count"] + row["count"])
-        )
-        if changed.rowcount == 0:
-            session.execute(table.insert().values(**row))
+    stmt = upsert_insert(session)(table)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=list(keys),
+        set_={"count": table.c["count"] + stmt.excluded["count"]},
+    )
+    for part in _chunks(rows):
+        session.execute(stmt, part)
 
 
 def write_counts(

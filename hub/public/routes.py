@@ -658,29 +658,11 @@ def search_page(lang: str):
 
 
 def _facet_value_label(facet: str, value: str) -> str:
-    from content.models import Campaign, Organisation
-    from hub.i18n import current_language
-
-    if facet == "lang" and languages.is_known(value):
-        return languages.get(value).native_name
-    if facet == "themes":
-        return messages.label(messages.THEME_LABELS, value)
-    if facet == "region":
-        return messages.label(messages.REGION_LABELS, value)
-    if facet == "kind":
-        return messages.label(messages.KIND_LABELS, value)
-    if facet == "organisation":
-        org = db.session.query(Organisation).filter_by(slug=value).first()
-        return org.name if org else value
-    if facet == "campaign":
-        campaign = db.session.query(Campaign).filter_by(slug=value).first()
-        text = (
-            campaign.text_in(languages.fallback_chain(current_language().code))
-            if campaign
-            else None
-        )
-        return text.title if text else value
-    return value
+    """A search facet's value as readers see it: the same labels as the story list's filters."""
+    if facet == "lang":
+        return _language_name(value) if languages.is_known(value) else value
+    name = "theme" if facet == "themes" else facet
+    return _filter_value_label(name, value, _chain(g.lang))
 
 
 # --- campaigns --------------------------------------------------------------------------------
