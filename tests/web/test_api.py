@@ -17,11 +17,10 @@ from sqlalchemy import update
 
 from content import services
 from content.models import MediaAsset, MediaText, Translation
-from content.services import translations as translation_services
 from content.services.campaigns import create_campaign, set_campaign_text
 from content.services.reviews import ActionInput
-from content.services.stories import CHECKLIST, TextInput
 from content.workflow import Action
+from tests.support import workflow
 
 ROOT = Path(__file__).resolve().parents[2]
 API = "/api/v1"
@@ -42,27 +41,16 @@ URDU_BODY = "نوجوانوں نے امن اور رواداری کے لیے ای
 
 def publish_translation(session, make_user, translator, source, lang, *, title, body, summary=""):
     """Request, claim, translate, review and publish ``source`` in ``lang`` (real services)."""
-    editor = make_user("editor", all_languages=True)
-    (t,) = translation_services.request_translations(
-        session, actor=editor, story=source.story, langs=[lang]
-    )
-    translation_services.claim(session, actor=translator, translation=t)
-    services.save_revision(
+    return workflow.publish_translation(
         session,
-        actor=translator,
-        translation=t,
-        base_revision_id=None,
-        text=TextInput(title=title, summary=summary, body=body),
+        source,
+        lang,
+        translator=translator,
+        editor=make_user("editor", all_languages=True),
+        title=title,
+        summary=summary,
+        body=body,
     )
-    steps = [
-        (translator, ActionInput(Action.SUBMIT)),
-        (editor, ActionInput(Action.APPROVE, checklist=frozenset(CHECKLIST))),
-        (editor, ActionInput(Action.PUBLISH)),
-    ]
-    for actor, step in steps:
-        services.apply_action(session, actor=actor, translation=t, request=step)
-    assert t.is_live
-    return t
 
 
 def add_image(session, story_id: int, uploader_id: int, *, alt: str, credit: str = "") -> int:

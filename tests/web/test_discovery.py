@@ -16,8 +16,8 @@ from content import services
 from content.services import campaigns as campaign_services
 from content.services import translations as translation_services
 from content.services.reviews import ActionInput
-from content.services.stories import CHECKLIST, TextInput
-from content.workflow import Action
+from content.services.stories import TextInput
+from tests.support import workflow
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -67,25 +67,16 @@ def entry_url(entry: ET.Element) -> str:
 
 def publish_translation(session, make_user, source, lang, *, title, body, translator_name):
     """``source``'s story in ``lang``, through the real translation workflow."""
-    requester = make_user("editor", all_languages=True)
-    [t] = translation_services.request_translations(
-        session, actor=requester, story=source.story, langs=[lang]
-    )
-    translator = make_user("translator", languages=(lang,), name=translator_name)
-    translation_services.claim(session, actor=translator, translation=t)
-    services.save_revision(
+    return workflow.publish_translation(
         session,
-        actor=translator,
-        translation=t,
-        base_revision_id=None,
-        text=TextInput(title=title, summary="امن کی کہانی", body=body),
+        source,
+        lang,
+        translator=make_user("translator", languages=(lang,), name=translator_name),
+        editor=make_user("editor", all_languages=True),
+        title=title,
+        summary="امن کی کہانی",
+        body=body,
     )
-    act(session, translator, t, Action.SUBMIT)
-    reviewer = make_user("editor", languages=(lang,))
-    act(session, reviewer, t, Action.APPROVE, checklist=frozenset(CHECKLIST))
-    act(session, reviewer, t, Action.PUBLISH)
-    assert t.is_live
-    return t
 
 
 def act(session, actor, t, action, **extra):

@@ -22,10 +22,9 @@ from content import languages, services
 from content.models import SHARE_NETWORKS, Translation
 from content.services import campaigns as campaign_services
 from content.services import media as media_services
-from content.services import translations as translation_services
 from content.services.reviews import ActionInput
-from content.services.stories import CHECKLIST, TextInput
 from content.workflow import Action
+from tests.support.workflow import publish_translation
 
 SITE = "http://localhost"
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
@@ -161,25 +160,6 @@ def _act(session, actor, t, action, **extra):
     return services.apply_action(
         session, actor=actor, translation=t, request=ActionInput(Action(action), **extra)
     )
-
-
-def publish_translation(session, source, lang, *, translator, editor, title, summary, body):
-    """The real translation workflow: request, claim, write, submit, approve, publish."""
-    (t,) = translation_services.request_translations(
-        session, actor=editor, story=source.story, langs=[lang]
-    )
-    translation_services.claim(session, actor=translator, translation=t)
-    services.save_revision(
-        session,
-        actor=translator,
-        translation=t,
-        base_revision_id=None,
-        text=TextInput(title, summary, body),
-    )
-    _act(session, translator, t, "submit")
-    _act(session, editor, t, "approve", checklist=frozenset(CHECKLIST))
-    _act(session, editor, t, "publish")
-    return t
 
 
 @pytest.fixture
